@@ -1,0 +1,112 @@
+/* casus/world.h - the world casus reasons about: states, their system
+ * membership, places and areas, and the treaties binding them.
+ *
+ * A world is built in two steps: load (states, places, treaty files, and
+ * optionally the historical datasets), then casus_world_finish(), which
+ * checks cross-references and builds the obligation index.  After finish the
+ * world is read-only and may be shared between threads.
+ *
+ * Ownership: the world owns everything loaded into it; pointers it returns
+ * live until casus_world_free().  A failing load call leaves the world as it
+ * was before the call. */
+#ifndef CASUS_WORLD_H
+#define CASUS_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "casus/date.h"
+#include "casus/error.h"
+#include "casus/treaty.h"
+
+typedef struct casus_world casus_world;
+
+/* The allocation hook (after lua_Alloc): nsize == 0 frees ptr and returns
+ * NULL; otherwise behaves as realloc(ptr, nsize).  osize is the old size
+ * when known, else 0. */
+typedef void *(*casus_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* Hard caps on input, so that a hostile file cannot exhaust memory. */
+#define CASUS_MAX_TREATY_FILE (4u << 20)   /* bytes of one treaty file */
+#define CASUS_MAX_DATA_FILE (64u << 20)    /* bytes of one dataset file */
+
+typedef struct casus_state {
+    int ccode;         /* Correlates of War state code */
+    char abb[4];       /* COW abbreviation, e.g. "RUS" */
+    const char *name;
+    const char *areas; /* areas its home territory lies in, space-separated; "?" suffix: uncertain */
+} casus_state;
+
+typedef struct casus_place {
+    const char *id;        /* "kursk" */
+    const char *name;      /* "Kursk oblast" */
+    const char *kind;      /* "home", "region", "island", "territory" */
+    int sovereign;         /* ccode, 0 when none */
+    int administrator;     /* ccode of the state administering it */
+    const int *claimants;  /* other states claiming it */
+    size_t n_claimants;
+    const char *areas;     /* as casus_state.areas */
+    const char *source;
+} casus_place;
+
+typedef struct casus_area {
+    const char *id;    /* "nato-art6" */
+    const char *name;
+    const char *source;
+} casus_area;
+
+casus_status casus_world_create(casus_world **world /* OUT */, casus_error *err);
+/* As casus_world_create, with every allocation going through fn. */
+casus_status casus_world_create_with(casus_alloc_fn fn, void *ud, casus_world **world /* OUT */,
+                                     casus_error *err);
+/* Frees the world and all it owns; accepts NULL; cannot fail. */
+void casus_world_free(casus_world *world);
+
+/* Reads the world tables of the project (world/states.csv, world/areas.csv,
+ * world/places.csv) from dir. */
+casus_status casus_world_load_tables(casus_world *world, const char *dir, casus_error *err);
+/* Parses one treaty file and adds the treaty.  name is used in messages. */
+casus_status casus_world_load_treaty_text(casus_world *world, const char *name, const char *text,
+                                          size_t len, casus_error *err);
+casus_status casus_world_load_treaty_file(casus_world *world, const char *path, casus_error *err);
+/* Every *.treaty file in dir, in name order. */
+casus_status casus_world_load_treaty_dir(casus_world *world, const char *dir, casus_error *err);
+/* Checks references (states, areas) and builds the obligation index. */
+casus_status casus_world_finish(casus_world *world, casus_error *err);
+
+/* Adds a state system membership spell (COW).  Until any spell is added for
+ * a state, the state counts as a member from its `since` date in the world
+ * tables. */
+casus_status casus_world_add_spell(casus_world *world, int ccode, casus_period spell, casus_error *err);
+/* Whether the state is a member of the state system on day. */
+casus_truth casus_world_member(const casus_world *world, int ccode, casus_day day);
+
+size_t casus_world_state_count(const casus_world *world);
+const casus_state *casus_world_state_at(const casus_world *world, size_t i);
+/* Case-insensitive COW abbreviation; NULL when unknown. */
+const casus_state *casus_world_state_by_abb(const casus_world *world, const char *abb);
+const casus_state *casus_world_state_by_ccode(const casus_world *world, int ccode);
+/* "RUS" for 365, or "365" when unknown; buf needs 12 bytes. */
+const char *casus_world_abb(const casus_world *world, int ccode, char buf[12]);
+
+/* A place by id or name (case-insensitive), or a state's abbreviation for
+ * its home territory; NULL when unknown. */
+const casus_place *casus_world_place_find(const casus_world *world, const char *name);
+/* The home territory of a state (never NULL for a known state). */
+const casus_place *casus_world_home(const casus_world *world, int ccode);
+const casus_area *casus_world_area_find(const casus_world *world, const char *id);
+/* Whether the place lies in the area (unknown where the tables say "?"). */
+casus_truth casus_world_place_in_area(const casus_world *world, const casus_place *place,
+                                      const char *area);
+
+size_t casus_world_treaty_count(const casus_world *world);
+const casus_treaty *casus_world_treaty_at(const casus_world *world, size_t i);
+const casus_treaty *casus_world_treaty_find(const casus_world *world, const char *id);
+
+/* Obligations owed to `beneficiary`, in the index order (obligor, start);
+ * valid after casus_world_finish(). */
+size_t casus_world_obligations_to(const casus_world *world, int beneficiary,
+                                  const casus_obligation **first /* OUT */);
+size_t casus_world_obligation_count(const casus_world *world);
+const casus_obligation *casus_world_obligation_at(const casus_world *world, size_t i);
+
+#endif

@@ -1,0 +1,182 @@
+/* Shared helpers of the casus command. */
+#include "common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef CASUS_SOURCE_DIR
+#define CASUS_SOURCE_DIR "."
+#endif
+#ifndef CASUS_INSTALL_SHARE
+#define CASUS_INSTALL_SHARE "/usr/local/share/casus"
+#endif
+
+const char *cli_prog = "casus";
+
+int cli_fail(const casus_error *err)
+{
+    char buf[2048];
+    casus_error_format(err, buf, sizeof buf);
+    if (err->file[0])
+        fprintf(stderr, "%s\n", buf);
+    else
+        fprintf(stderr, "%s: %s\n", cli_prog, buf);
+    switch (err->status) {
+    case CASUS_PARSE:
+    case CASUS_INVALID:
+    case CASUS_RANGE:
+    case CASUS_NOTFOUND:
+    case CASUS_TOOBIG:
+    case CASUS_CHECKSUM:
+        return EXIT_USAGE;
+    case CASUS_IO:
+        return err->line > 0 ? EXIT_USAGE : EXIT_WORK;
+    default:
+        return EXIT_WORK;
+    }
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s%s%s: ", cli_prog, cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s %s--help' for more information.\n", cli_prog, cmd ? cmd : "");
+    if (cmd)
+        fputs("", stderr);
+    return EXIT_USAGE;
+}
+
+void cli_print_help(const cli_command *cmd, FILE *out)
+{
+    fputs(cmd->usage, out);
+}
+
+const cli_command *cli_find(const char *name)
+{
+    for (const cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static bool has_tables(const char *dir)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/world/states.csv", dir);
+    return stat(path, &st) == 0;
+}
+
+const char *cli_share_dir(const char *opt)
+{
+    if (opt)
+        return opt;
+    const char *env = getenv("CASUS_SHARE");
+    if (env && *env)
+        return env;
+    if (has_tables(CASUS_SOURCE_DIR))
+        return CASUS_SOURCE_DIR;
+    return CASUS_INSTALL_SHARE;
+}
+
+int cli_load_world(const cli_world_opts *opts, casus_world **out, casus_error *err)
+{
+    casus_world *w = NULL;
+    const char *share = cli_share_dir(opts->share);
+    char path[4096];
+    casus_status st = casus_world_create(&w, err);
+    if (st == CASUS_OK) {
+        snprintf(path, sizeof path, "%s/world", share);
+        st = casus_world_load_tables(w, path, err);
+    }
+    if (st == CASUS_OK) {
+        if (opts->treaties)
+            snprintf(path, sizeof path, "%s", opts->treaties);
+        else
+            snprintf(path, sizeof path, "%s/treaties", share);
+        st = casus_world_load_treaty_dir(w, path, err);
+    }
+    if (st == CASUS_OK)
+        st = casus_world_finish(w, err);
+    if (st != CASUS_OK) {
+        casus_world_free(w);
+        return cli_fail(err);
+    }
+    *out = w;
+    return EXIT_OK;
+}
+
+int cli_output_open(cli_output *out, const char *path, casus_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!path || strcmp(path, "-") == 0) {
+        out->fp = stdout;
+        return EXIT_OK;
+    }
+    size_t n = strlen(path) + 16;
+    out->tmp = malloc(n);
+    if (!out->tmp)
+        return cli_fail((casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory"), err));
+    snprintf(out->tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(out->tmp);
+    if (fd < 0) {
+        casus_error_set(err, CASUS_IO, path, 0, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+        free(out->tmp);
+        out->tmp = NULL;
+        return cli_fail(err);
+    }
+    out->fp = fdopen(fd, "w");
+    if (!out->fp) {
+        close(fd);
+        unlink(out->tmp);
+        free(out->tmp);
+        out->tmp = NULL;
+        casus_error_set(err, CASUS_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        return cli_fail(err);
+    }
+    out->path = path;
+    return EXIT_OK;
+}
+
+int cli_output_commit(cli_output *out, casus_error *err)
+{
+    if (!out->tmp) {
+        if (fflush(out->fp) != 0) {
+            casus_error_set(err, CASUS_IO, NULL, 0, 0, "write error on standard output");
+            return cli_fail(err);
+        }
+        return EXIT_OK;
+    }
+    int bad = ferror(out->fp);
+    bad |= fclose(out->fp) != 0;
+    out->fp = NULL;
+    if (bad || rename(out->tmp, out->path) != 0) {
+        casus_error_set(err, CASUS_IO, out->path, 0, 0, "cannot write: %s", strerror(errno));
+        unlink(out->tmp);
+        free(out->tmp);
+        out->tmp = NULL;
+        return cli_fail(err);
+    }
+    free(out->tmp);
+    out->tmp = NULL;
+    return EXIT_OK;
+}
+
+void cli_output_abort(cli_output *out)
+{
+    if (out->tmp) {
+        if (out->fp)
+            fclose(out->fp);
+        unlink(out->tmp);
+        free(out->tmp);
+        out->tmp = NULL;
+    }
+    out->fp = NULL;
+}

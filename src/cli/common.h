@@ -1,0 +1,56 @@
+/* Shared helpers of the casus command: the command table, loading the
+ * world, error reporting and atomic output.  Uses the public API only. */
+#ifndef CASUS_CLI_COMMON_H
+#define CASUS_CLI_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "casus/error.h"
+#include "casus/world.h"
+
+/* Exit codes (documented in casus(1)). */
+enum { EXIT_OK = 0, EXIT_WORK = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *usage; /* full help text */
+} cli_command;
+
+extern const cli_command cli_commands[];
+extern const char *cli_prog;
+
+/* Prints "casus: message" (or the formatted error with file:line:col) to
+ * stderr and returns the exit code for the status. */
+int cli_fail(const casus_error *err);
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_print_help(const cli_command *cmd, FILE *out);
+const cli_command *cli_find(const char *name);
+
+/* Options every world-reading command takes. */
+typedef struct cli_world_opts {
+    const char *share;    /* --share: directory holding world/ and treaties/ */
+    const char *treaties; /* --treaties: treaty directory (default SHARE/treaties) */
+    const char *data;     /* --data: dataset directory; NULL: CASUS_DATA, then defaults */
+    bool no_data;         /* --no-data: do not read datasets even if found */
+} cli_world_opts;
+
+/* Finds the directory holding world/ and treaties/. */
+const char *cli_share_dir(const char *opt);
+/* Loads tables, treaties (and datasets when found) and finishes the world. */
+int cli_load_world(const cli_world_opts *opts, casus_world **world, casus_error *err);
+
+/* Output written atomically: to a temporary file beside the target, renamed
+ * into place on success, removed on failure.  path NULL or "-": stdout. */
+typedef struct cli_output {
+    FILE *fp;
+    char *tmp;
+    const char *path;
+} cli_output;
+int cli_output_open(cli_output *out, const char *path, casus_error *err);
+int cli_output_commit(cli_output *out, casus_error *err);
+void cli_output_abort(cli_output *out);
+
+#endif

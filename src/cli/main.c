@@ -1,0 +1,113 @@
+/* The casus command: a table of subcommands and a thin main(). */
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+
+int cmd_who(int argc, char **argv);
+int cmd_treaty(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+const cli_command cli_commands[] = {
+    {"who", cmd_who, "who is bound when A attacks B at P on D",
+     "Usage: casus who --attacker ABB --target ABB [--place NAME] [--date YYYY-MM-DD]\n"
+     "                 [--format text|csv|json] [--output FILE] [--all]\n"
+     "                 [--share DIR] [--treaties DIR] [--data DIR] [--no-data]\n"
+     "\n"
+     "Every obligation the attack sets off on that day: obligor, beneficiary, treaty,\n"
+     "article, kind, timing, the article's text, and a trace of each condition (held,\n"
+     "failed, or not decidable from the event).  Obligations running toward the\n"
+     "attacker (offence, neutrality, non-aggression, consultation) are listed too, and\n"
+     "states bound on both sides are reported as conflicts.\n"
+     "\n"
+     "  -a, --attacker ABB   the attacking state (COW abbreviation: RUS, PRK, USA, ...)\n"
+     "  -t, --target ABB     the state attacked\n"
+     "  -p, --place NAME     where: a place of world/places.csv (kursk, crimea, hawaii,\n"
+     "                       guam, okinawa, senkaku, taiwan, ...) or a state's\n"
+     "                       abbreviation for its home territory; default: the target's\n"
+     "                       home territory.  It must be the target's (sovereign,\n"
+     "                       administrator or claimant).\n"
+     "  -d, --date DATE      the day of the attack, 1816-01-01 or later; default: today\n"
+     "  -f, --format FMT     text (default), csv (one row per obligation) or json\n"
+     "                       (one object with an array \"obligations\")\n"
+     "  -o, --output FILE    write there (atomically) instead of standard output\n"
+     "      --all            also list obligations whose conditions failed\n"
+     "      --share DIR      directory with world/ and treaties/ (default: CASUS_SHARE,\n"
+     "                       then the source tree, then the installed copy)\n"
+     "      --treaties DIR   read treaty files from DIR instead of SHARE/treaties\n"
+     "      --data DIR       dataset directory (ATOP, COW); default: CASUS_DATA\n"
+     "      --no-data        do not read datasets\n"
+     "\n"
+     "Exit status: 0 when the query ran (even with no obligation), 1 when the work\n"
+     "failed, 2 for bad input (unknown state, impossible date, a place that is not the\n"
+     "target's, a malformed treaty file).\n"
+     "\n"
+     "Example:\n"
+     "  casus who --attacker ROK --target PRK --date 2025-03-01\n"},
+    {"treaty", cmd_treaty, "check, list and show treaty files",
+     "Usage: casus treaty check FILE...\n"
+     "       casus treaty list\n"
+     "       casus treaty show ID\n"
+     "       (each also takes --share DIR)\n"
+     "\n"
+     "check  parses each treaty file against the world tables and reports\n"
+     "       file:line:col: message for the first error in each (exit 2), or a\n"
+     "       one-line summary per good file (exit 0).\n"
+     "list   lists the treaties casus ships.\n"
+     "show   prints a treaty: dates, parties, each article's text and its rules.\n"
+     "\n"
+     "The format: docs/treaty-format.md.\n"},
+    {"help", cmd_help, "show help for a command", "Usage: casus help [COMMAND]\n"},
+    {"version", cmd_version, "print the version", "Usage: casus version\n"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static void overview(FILE *out)
+{
+    fprintf(out, "Usage: casus <command> [options] [args]\n\n"
+                 "casus: a casus foederis engine. Treaties as code; who is bound when A attacks B.\n\n"
+                 "Commands:\n");
+    for (const cli_command *c = cli_commands; c->name; c++)
+        fprintf(out, "  %-9s %s\n", c->name, c->summary);
+    fprintf(out, "\nRun 'casus <command> --help' for a command's options.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        overview(stdout);
+        return EXIT_OK;
+    }
+    const cli_command *c = cli_find(argv[1]);
+    if (!c)
+        return cli_usage_error(NULL, "no command '%s'", argv[1]);
+    cli_print_help(c, stdout);
+    return EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("casus %s\n", CASUS_VERSION);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        overview(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        overview(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(0, NULL);
+    const cli_command *c = cli_find(argv[1]);
+    if (!c)
+        return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,185 @@
+/* CSV records with line numbers: libcsv does the quoting rules; we split
+ * physical lines ourselves (LF, CRLF or bare CR) so every record knows the
+ * line it starts on. */
+#include <csv.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct reader {
+    const casus_mem *mem;
+    casus_vec fields;   /* char * */
+    casus_vec lens;     /* size_t */
+    casus_arena scratch;
+    int record_line;
+    const char *record_raw;
+    size_t record_raw_len;
+    int cur_line;
+    const char *cur_raw;
+    size_t cur_raw_len;
+    bool in_record;
+    casus_status status;
+    bool oom;
+    casus_csv_fn fn;
+    void *ud;
+    casus_error *err;
+} reader;
+
+static void on_field(void *s, size_t n, void *ud)
+{
+    reader *r = ud;
+    if (r->status != CASUS_OK || r->oom)
+        return;
+    if (!r->in_record) {
+        r->in_record = true;
+        r->record_line = r->cur_line;
+        r->record_raw = r->cur_raw;
+        r->record_raw_len = r->cur_raw_len;
+    }
+    char *copy = casus__arena_strndup(&r->scratch, s ? s : "", s ? n : 0);
+    char **slot = casus__vec_push(&r->fields, r->mem);
+    size_t *lslot = casus__vec_push(&r->lens, r->mem);
+    if (!copy || !slot || !lslot) {
+        r->oom = true;
+        return;
+    }
+    *slot = copy;
+    *lslot = s ? n : 0;
+}
+
+static void on_record(int c, void *ud)
+{
+    (void)c;
+    reader *r = ud;
+    if (r->status != CASUS_OK || r->oom)
+        return;
+    if (!r->in_record) {
+        /* An empty line: libcsv reports a record with no fields; skip it. */
+        return;
+    }
+    casus_csv_row row = {
+        .fields = (const char *const *)r->fields.data,
+        .lens = (const size_t *)r->lens.data,
+        .n = r->fields.len,
+        .line = r->record_line,
+        .raw = r->record_raw,
+        .raw_len = r->record_raw_len,
+    };
+    r->status = r->fn(r->ud, &row, r->err);
+    r->fields.len = 0;
+    r->lens.len = 0;
+    r->in_record = false;
+    casus__arena_free(&r->scratch);
+}
+
+casus_status casus__csv_parse(const casus_mem *mem, const char *name, const char *buf, size_t len,
+                              casus_csv_fn fn, void *ud, casus_error *err)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL) != 0)
+        return casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
+    reader r = {.mem = mem, .fn = fn, .ud = ud, .err = err, .status = CASUS_OK};
+    casus__vec_init(&r.fields, sizeof(char *));
+    casus__vec_init(&r.lens, sizeof(size_t));
+    casus__arena_init(&r.scratch, mem);
+    size_t pos = 0;
+    int line = 0;
+    while (pos < len && r.status == CASUS_OK && !r.oom) {
+        size_t end = pos;
+        while (end < len && buf[end] != '\n' && buf[end] != '\r')
+            end++;
+        line++;
+        r.cur_line = line;
+        r.cur_raw = buf + pos;
+        r.cur_raw_len = end - pos;
+        if (memchr(buf + pos, '\0', end - pos)) {
+            r.status = casus_error_set(err, CASUS_PARSE, name, line,
+                                       (int)((const char *)memchr(buf + pos, '\0', end - pos) - (buf + pos)) + 1,
+                                       "NUL byte in a text file");
+            break;
+        }
+        if (csv_parse(&p, buf + pos, end - pos, on_field, on_record, &r) != end - pos ||
+            csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1) {
+            r.status = casus_error_set(err, CASUS_PARSE, name, line, 1, "malformed CSV: %s",
+                                       csv_strerror(csv_error(&p)));
+            break;
+        }
+        if (end < len && buf[end] == '\r' && end + 1 < len && buf[end + 1] == '\n')
+            end++;
+        pos = end + 1;
+    }
+    if (r.status == CASUS_OK && !r.oom) {
+        csv_fini(&p, on_field, on_record, &r);
+        if (r.status == CASUS_OK && !r.oom && r.in_record)
+            on_record(-1, &r);
+    }
+    csv_free(&p);
+    casus__vec_free(&r.fields, mem);
+    casus__vec_free(&r.lens, mem);
+    casus__arena_free(&r.scratch);
+    if (r.oom)
+        return casus_error_set(err, CASUS_NOMEM, name, line, 0, "out of memory");
+    return r.status;
+}
+
+int casus__csv_col(const casus_csv_row *row, size_t k)
+{
+    size_t i = 0, field = 0;
+    bool quoted = false;
+    while (i < row->raw_len && field < k) {
+        char c = row->raw[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == ',' && !quoted)
+            field++;
+        i++;
+    }
+    return (int)i + 1;
+}
+
+casus_status casus__csv_error(casus_error *err, casus_status status, const char *name,
+                              const casus_csv_row *row, size_t k, const char *fmt, ...)
+{
+    if (!err)
+        return status;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    casus_error_set(err, status, name, row->line, casus__csv_col(row, k), "%s", msg);
+    size_t n = row->raw_len < sizeof err->context - 1 ? row->raw_len : sizeof err->context - 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)row->raw[i];
+        err->context[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    err->context[n] = '\0';
+    return status;
+}
+
+bool casus__parse_int(const char *s, size_t n, int *out)
+{
+    size_t i = 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    while (n > i && s[n - 1] == ' ')
+        n--;
+    bool neg = false;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    if (i >= n)
+        return false;
+    long v = 0;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+        if (v > INT_MAX)
+            return false;
+    }
+    *out = (int)(neg ? -v : v);
+    return true;
+}

@@ -1,0 +1,261 @@
+/* Writers for casus_who results: text for people, CSV (libcsv quoting) and
+ * JSON (jansson) for R and Python. */
+#include <csv.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casus/who.h"
+#include "internal.h"
+
+static const char *status_word(casus_truth t)
+{
+    return t == CASUS_HELD ? "binding" : t == CASUS_UNKNOWN ? "conditional" : "not-binding";
+}
+
+static const char *abb_of(const casus_world *w, int ccode, char buf[12])
+{
+    return casus_world_abb(w, ccode, buf);
+}
+
+static void span_text(casus_span s, char buf[24])
+{
+    casus_span_format(s, buf);
+}
+
+static const casus_passage *quote_of(const casus_obligation *ob)
+{
+    return ob->article && ob->article->n_passages ? &ob->article->passages[0] : NULL;
+}
+
+static const char *source_text(const casus_treaty *t, const char *key)
+{
+    for (size_t i = 0; i < t->n_sources; i++)
+        if (strcmp(t->sources[i].key, key) == 0)
+            return t->sources[i].text;
+    return key;
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static int write_text(const casus_world *w, const casus_who_result *r, FILE *out)
+{
+    char a[12], b[12], d[11], buf[64];
+    casus_date_format(r->attack.day, d);
+    size_t binding = 0, conditional = 0, failed = 0;
+    for (size_t i = 0; i < r->n_findings; i++) {
+        binding += r->findings[i].status == CASUS_HELD;
+        conditional += r->findings[i].status == CASUS_UNKNOWN;
+        failed += r->findings[i].status == CASUS_FAILED;
+    }
+    fprintf(out, "%s attacks %s at %s on %s\n", abb_of(w, r->attack.attacker, a), abb_of(w, r->attack.target, b),
+            r->place->name, d);
+    fprintf(out, "%zu obligation%s: %zu binding, %zu conditional", r->n_findings, r->n_findings == 1 ? "" : "s",
+            binding, conditional);
+    if (failed)
+        fprintf(out, ", %zu not binding", failed);
+    fputs("\n", out);
+    int last_role = -1;
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const casus_finding *f = &r->findings[i];
+        const casus_obligation *ob = f->obligation;
+        if ((int)f->role != last_role) {
+            fprintf(out, "\n%s: %s\n", casus_role_str(f->role), casus_role_describe(f->role));
+            last_role = (int)f->role;
+        }
+        casus_actions_format(ob->actions, buf, sizeof buf);
+        fprintf(out, "  %s -> %s  %s Art. %s  %s, %s, %s  [%s]\n", abb_of(w, ob->obligor, a),
+                abb_of(w, ob->beneficiary, b), ob->treaty->id, ob->article->number, casus_kind_str(ob->kind),
+                casus_timing_str(ob->timing), buf, status_word(f->status));
+        const casus_passage *q = quote_of(ob);
+        if (q) {
+            size_t n = strlen(q->text);
+            fprintf(out, "    \"%.*s%s\" (%s, %s)\n", (int)(n > 300 ? 300 : n), q->text, n > 300 ? "..." : "",
+                    casus_text_status_str(q->status), q->source);
+        }
+        for (size_t k = 0; k < f->n_traces; k++)
+            fprintf(out, "    %-13s  %s: %s\n", casus_truth_str(f->traces[k].truth), f->traces[k].what,
+                    f->traces[k].detail);
+    }
+    for (size_t i = 0; i < r->n_conflicts; i++) {
+        const casus_conflict *cf = &r->conflicts[i];
+        const casus_obligation *x = r->findings[cf->finding_a].obligation, *y = r->findings[cf->finding_b].obligation;
+        if (i == 0)
+            fputs("\nconflicts: states bound on both sides\n", out);
+        fprintf(out, "  %s: %s Art. %s (%s) against %s Art. %s (%s)\n", abb_of(w, cf->state, a), x->treaty->id,
+                x->article->number, casus_role_str(r->findings[cf->finding_a].role), y->treaty->id, y->article->number,
+                casus_role_str(r->findings[cf->finding_b].role));
+    }
+    fputs("\nrests on:\n", out);
+    for (size_t i = 0; i < r->n_notes; i++)
+        fprintf(out, "  %s\n", r->notes[i]);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+static void csv_field(FILE *out, const char *s, bool last)
+{
+    csv_fwrite(out, s, strlen(s));
+    fputc(last ? '\n' : ',', out);
+}
+
+static int write_csv(const casus_world *w, const casus_who_result *r, FILE *out)
+{
+    static const char *const header[] = {"attacker", "target", "place", "date", "obligor", "beneficiary", "treaty",
+                                         "article", "kind", "role", "trigger", "timing", "actions", "status",
+                                         "valid_from", "valid_to", "text_status", "quote", "conditions"};
+    const size_t nh = sizeof header / sizeof *header;
+    for (size_t i = 0; i < nh; i++)
+        csv_field(out, header[i], i + 1 == nh);
+    char a[12], b[12], d[11], x[12], y[12], from[24], to[24], acts[64];
+    casus_date_format(r->attack.day, d);
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const casus_finding *f = &r->findings[i];
+        const casus_obligation *ob = f->obligation;
+        span_text(ob->valid.start, from);
+        if (ob->valid.start.hi <= CASUS_DAY_NEVER_BEFORE)
+            from[0] = '\0';
+        span_text(ob->valid.end, to);
+        if (casus_span_is_open(ob->valid.end))
+            to[0] = '\0';
+        casus_actions_format(ob->actions, acts, sizeof acts);
+        const casus_passage *q = quote_of(ob);
+        size_t cap = 1;
+        for (size_t k = 0; k < f->n_traces; k++)
+            cap += strlen(f->traces[k].what) + strlen(f->traces[k].detail) + 32;
+        char *conds = malloc(cap);
+        if (!conds)
+            return -1;
+        size_t used = 0;
+        conds[0] = '\0';
+        for (size_t k = 0; k < f->n_traces; k++)
+            used += (size_t)snprintf(conds + used, cap - used, "%s%s=%s: %s", k ? "; " : "", f->traces[k].what,
+                                     casus_truth_str(f->traces[k].truth), f->traces[k].detail);
+        const char *row[] = {abb_of(w, r->attack.attacker, a), abb_of(w, r->attack.target, b), r->place->id, d,
+                             abb_of(w, ob->obligor, x), abb_of(w, ob->beneficiary, y), ob->treaty->id,
+                             ob->article->number, casus_kind_str(ob->kind), casus_role_str(f->role),
+                             casus_trigger_str(ob->trigger), casus_timing_str(ob->timing), acts,
+                             status_word(f->status), from, to, q ? casus_text_status_str(q->status) : "",
+                             q ? q->text : "", conds};
+        for (size_t k = 0; k < nh; k++)
+            csv_field(out, row[k], k + 1 == nh);
+        free(conds);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static json_t *span_json(casus_span s, bool open_is_null)
+{
+    char buf[24];
+    if ((open_is_null && casus_span_is_open(s)) || s.hi <= CASUS_DAY_NEVER_BEFORE)
+        return json_null();
+    span_text(s, buf);
+    return json_string(buf);
+}
+
+static json_t *finding_json(const casus_world *w, const casus_finding *f)
+{
+    const casus_obligation *ob = f->obligation;
+    char a[12], b[12];
+    json_t *o = json_object();
+    json_object_set_new(o, "obligor", json_string(abb_of(w, ob->obligor, a)));
+    json_object_set_new(o, "obligor_ccode", json_integer(ob->obligor));
+    json_object_set_new(o, "beneficiary", json_string(abb_of(w, ob->beneficiary, b)));
+    json_object_set_new(o, "beneficiary_ccode", json_integer(ob->beneficiary));
+    json_object_set_new(o, "treaty", json_string(ob->treaty->id));
+    json_object_set_new(o, "treaty_title", json_string(ob->treaty->title ? ob->treaty->title : ""));
+    json_object_set_new(o, "article", json_string(ob->article->number));
+    json_object_set_new(o, "kind", json_string(casus_kind_str(ob->kind)));
+    json_object_set_new(o, "role", json_string(casus_role_str(f->role)));
+    json_object_set_new(o, "trigger", json_string(casus_trigger_str(ob->trigger)));
+    json_object_set_new(o, "timing", json_string(casus_timing_str(ob->timing)));
+    json_t *acts = json_array();
+    static const char *const names[] = {"military", "other", "consult", "abstain", "refrain"};
+    for (unsigned i = 0; i < 5; i++)
+        if (ob->actions & (1u << i))
+            json_array_append_new(acts, json_string(names[i]));
+    json_object_set_new(o, "actions", acts);
+    json_object_set_new(o, "status", json_string(status_word(f->status)));
+    json_object_set_new(o, "valid_from", span_json(ob->valid.start, false));
+    json_object_set_new(o, "valid_to", span_json(ob->valid.end, true));
+    if (ob->phase)
+        json_object_set_new(o, "phase", json_integer(ob->phase));
+    const casus_passage *q = quote_of(ob);
+    json_object_set_new(o, "quote", json_string(q ? q->text : ""));
+    json_object_set_new(o, "text_status", json_string(q ? casus_text_status_str(q->status) : "none"));
+    json_object_set_new(o, "source", json_string(q ? source_text(ob->treaty, q->source) : ""));
+    json_t *atop = json_array();
+    for (size_t i = 0; i < ob->treaty->n_atop; i++)
+        json_array_append_new(atop, json_integer(ob->treaty->atop[i]));
+    json_object_set_new(o, "atop", atop);
+    if (f->superseded_by)
+        json_object_set_new(o, "superseded_by", json_string(f->superseded_by->id));
+    json_t *conds = json_array();
+    for (size_t k = 0; k < f->n_traces; k++) {
+        json_t *c = json_object();
+        json_object_set_new(c, "condition", json_string(f->traces[k].what));
+        json_object_set_new(c, "result", json_string(casus_truth_str(f->traces[k].truth)));
+        json_object_set_new(c, "detail", json_string(f->traces[k].detail));
+        json_array_append_new(conds, c);
+    }
+    json_object_set_new(o, "conditions", conds);
+    return o;
+}
+
+static int write_json(const casus_world *w, const casus_who_result *r, FILE *out)
+{
+    char a[12], b[12], d[11];
+    casus_date_format(r->attack.day, d);
+    json_t *root = json_object();
+    json_t *q = json_object();
+    json_object_set_new(q, "attacker", json_string(abb_of(w, r->attack.attacker, a)));
+    json_object_set_new(q, "target", json_string(abb_of(w, r->attack.target, b)));
+    json_object_set_new(q, "place", json_string(r->place->id));
+    json_object_set_new(q, "place_name", json_string(r->place->name));
+    json_object_set_new(q, "date", json_string(d));
+    json_object_set_new(root, "query", q);
+    json_t *obs = json_array();
+    for (size_t i = 0; i < r->n_findings; i++)
+        json_array_append_new(obs, finding_json(w, &r->findings[i]));
+    json_object_set_new(root, "obligations", obs);
+    json_t *cfs = json_array();
+    for (size_t i = 0; i < r->n_conflicts; i++) {
+        json_t *c = json_object();
+        json_object_set_new(c, "state", json_string(abb_of(w, r->conflicts[i].state, a)));
+        json_object_set_new(c, "with_target", json_integer((json_int_t)r->conflicts[i].finding_a));
+        json_object_set_new(c, "with_attacker", json_integer((json_int_t)r->conflicts[i].finding_b));
+        json_array_append_new(cfs, c);
+    }
+    json_object_set_new(root, "conflicts", cfs);
+    json_t *notes = json_array();
+    for (size_t i = 0; i < r->n_notes; i++)
+        json_array_append_new(notes, json_string(r->notes[i]));
+    json_object_set_new(root, "rests_on", notes);
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', out);
+    json_decref(root);
+    return rc == 0 && !ferror(out) ? 0 : -1;
+}
+
+casus_status casus_who_write(const casus_world *w, const casus_who_result *r, casus_format format, FILE *out,
+                             casus_error *err)
+{
+    int rc;
+    switch (format) {
+    case CASUS_FORMAT_CSV:
+        rc = write_csv(w, r, out);
+        break;
+    case CASUS_FORMAT_JSON:
+        rc = write_json(w, r, out);
+        break;
+    default:
+        rc = write_text(w, r, out);
+        break;
+    }
+    if (rc != 0)
+        return casus_error_set(err, CASUS_IO, NULL, 0, 0, "write error");
+    return CASUS_OK;
+}
