@@ -77,6 +77,9 @@ casus_status casus_world_finish(casus_world *world, casus_error *err);
  * a state, the state counts as a member from its `since` date in the world
  * tables. */
 casus_status casus_world_add_spell(casus_world *world, int ccode, casus_period spell, casus_error *err);
+/* The system membership spells added for a state (COW), at most max of
+ * them written to out; returns how many there are. */
+size_t casus_world_spells(const casus_world *world, int ccode, casus_period *out, size_t max);
 /* Whether the state is a member of the state system on day. */
 casus_truth casus_world_member(const casus_world *world, int ccode, casus_day day);
 

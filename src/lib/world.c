@@ -153,6 +153,20 @@ casus_status casus_world_add_spell(casus_world *w, int ccode, casus_period perio
     return CASUS_OK;
 }
 
+size_t casus_world_spells(const casus_world *w, int ccode, casus_period *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->spells.len; i++) {
+        const spell *s = &CASUS_VEC_AT(&w->spells, spell, i);
+        if (s->ccode != ccode)
+            continue;
+        if (n < max)
+            out[n] = s->period;
+        n++;
+    }
+    return n;
+}
+
 casus_truth casus_world_member(const casus_world *w, int ccode, casus_day day)
 {
     if (!ccode_ok(ccode))

@@ -1,0 +1,166 @@
+/* Test helpers (see testutil.h). */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void drain(int fd, char **buf, size_t *len, size_t *cap)
+{
+    char tmp[8192];
+    ssize_t n = read(fd, tmp, sizeof tmp);
+    if (n <= 0)
+        return;
+    if (*len + (size_t)n + 1 > *cap) {
+        while (*len + (size_t)n + 1 > *cap)
+            *cap = *cap ? *cap * 2 : 16384;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, tmp, (size_t)n);
+    *len += (size_t)n;
+    (*buf)[*len] = '\0';
+}
+
+run_result run_argv(char *const argv[])
+{
+    run_result r = {0};
+    int po[2], pe[2];
+    if (pipe(po) || pipe(pe)) {
+        r.status = -1;
+        return r;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]);
+        close(pe[0]);
+        close(po[1]);
+        close(pe[1]);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(po[1]);
+    close(pe[1]);
+    size_t ocap = 0, ecap = 0;
+    r.out = calloc(1, 1);
+    r.err = calloc(1, 1);
+    ocap = ecap = 1;
+    struct pollfd fds[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0)
+            break;
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            size_t before = i == 0 ? r.out_len : r.err_len;
+            if (i == 0)
+                drain(fds[i].fd, &r.out, &r.out_len, &ocap);
+            else
+                drain(fds[i].fd, &r.err, &r.err_len, &ecap);
+            size_t after = i == 0 ? r.out_len : r.err_len;
+            if (after == before) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            }
+        }
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return r;
+}
+
+run_result run_casus(const char *arg0, ...)
+{
+    char *argv[64];
+    int n = 0;
+    const char *bin = getenv("CASUS_BIN");
+    argv[n++] = (char *)(bin ? bin : "casus");
+    va_list ap;
+    va_start(ap, arg0);
+    for (const char *a = arg0; a && n < 63; a = va_arg(ap, const char *))
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n] = NULL;
+    return run_argv(argv);
+}
+
+void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+const char *source_dir(void)
+{
+    const char *s = getenv("CASUS_SOURCE_DIR");
+    return s ? s : ".";
+}
+
+const char *test_data_dir(void)
+{
+    const char *s = getenv("CASUS_TEST_DATA");
+    return s ? s : "../shared/data";
+}
+
+char *make_temp_dir(void)
+{
+    char *t = strdup("/tmp/casus-test-XXXXXX");
+    return mkdtemp(t) ? t : NULL;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void rm_rf(const char *path)
+{
+    nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap)
+            buf = realloc(buf, (cap *= 2) + 1);
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int spit(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t w = fwrite(data, 1, len, f);
+    return fclose(f) == 0 && w == len ? 0 : -1;
+}
