@@ -47,9 +47,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "%s%s%s: ", cli_prog, cmd ? " " : "", cmd ? cmd : "");
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s %s--help' for more information.\n", cli_prog, cmd ? cmd : "");
-    if (cmd)
-        fputs("", stderr);
+    fprintf(stderr, "\nTry '%s%s%s --help' for more information.\n", cli_prog, cmd ? " " : "", cmd ? cmd : "");
     return EXIT_USAGE;
 }
 

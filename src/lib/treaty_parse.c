@@ -138,9 +138,10 @@ static void next(parser *ps)
         return;
     }
     if (c == '>') {
-        size_t start = ++ps->pos;
-        if (ps->pos < ps->len && ps->buf[ps->pos] == ' ')
-            start = ++ps->pos;
+        /* Leading blanks after '>' are layout, not text. */
+        while (++ps->pos < ps->len && is_space(ps->buf[ps->pos]))
+            ;
+        size_t start = ps->pos;
         while (ps->pos < ps->len && !is_eol(ps->buf[ps->pos]))
             ps->pos++;
         t->kind = T_TEXT;

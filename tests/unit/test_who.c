@@ -1,1 +1,235 @@
+/* casus foederis on the shipped world: the founding cases of the issue,
+ * each traced to its treaty and article. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "casus/who.h"
+#include "testutil.h"
+
+static casus_world *W;
+
+static void load(void)
+{
+    char dir[4096];
+    casus_error err;
+    cr_assert_eq(casus_world_create(&W, NULL), CASUS_OK);
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(W, dir, &err), CASUS_OK, "%s", err.message);
+    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
+    cr_assert_eq(casus_world_load_treaty_dir(W, dir, &err), CASUS_OK, "%s:%d: %s", err.file, err.line, err.message);
+    cr_assert_eq(casus_world_finish(W, &err), CASUS_OK);
+}
+
+static void unload(void)
+{
+    casus_world_free(W);
+}
+
+TestSuite(who, .init = load, .fini = unload);
+
+static int cc(const char *abb)
+{
+    const casus_state *s = casus_world_state_by_abb(W, abb);
+    cr_assert_not_null(s, "%s", abb);
+    return s->ccode;
+}
+
+static casus_who_result *ask(const char *a, const char *b, const char *place, int y, int m, int d)
+{
+    casus_attack att = {.attacker = cc(a), .target = cc(b), .day = casus_day_from_ymd(y, m, d)};
+    if (place) {
+        att.place = casus_world_place_find(W, place);
+        cr_assert_not_null(att.place, "%s", place);
+    }
+    casus_who_result *r = NULL;
+    casus_error err;
+    cr_assert_eq(casus_who(W, &att, 0, &r, &err), CASUS_OK, "%s", err.message);
+    return r;
+}
+
+/* The finding where obligor owes beneficiary `kind` under treaty, or NULL. */
+static const casus_finding *find(const casus_who_result *r, const char *obligor, const char *beneficiary,
+                                 const char *treaty, casus_kind kind)
+{
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const casus_obligation *o = r->findings[i].obligation;
+        if (o->obligor == cc(obligor) && o->beneficiary == cc(beneficiary) && o->kind == kind &&
+            (!treaty || strcmp(o->treaty->id, treaty) == 0))
+            return &r->findings[i];
+    }
+    return NULL;
+}
+
+static size_t count_obligor(const casus_who_result *r, const char *obligor, casus_role role)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_findings; i++)
+        n += r->findings[i].obligation->obligor == cc(obligor) && r->findings[i].role == role;
+    return n;
+}
+
+Test(who, rok_attacks_prk_2025_binds_russia_and_china_immediately)
+{
+    casus_who_result *r = ask("ROK", "PRK", NULL, 2025, 3, 1);
+    const casus_finding *ru = find(r, "RUS", "PRK", "rus-prk-2024", CASUS_KIND_DEFENSE);
+    cr_assert_not_null(ru);
+    cr_assert_str_eq(ru->obligation->article->number, "4");
+    cr_assert_eq(ru->obligation->timing, CASUS_TIMING_IMMEDIATE);
+    cr_assert_eq(ru->role, CASUS_ROLE_DEFEND_TARGET);
+    cr_assert_neq(ru->status, CASUS_FAILED);
+    cr_assert(ru->obligation->actions & CASUS_ACT_MILITARY);
+    cr_assert_gt(strlen(ru->obligation->article->passages[0].text), 50, "the article is quoted");
+    const casus_finding *cn = find(r, "CHN", "PRK", "chn-prk-1961", CASUS_KIND_DEFENSE);
+    cr_assert_not_null(cn);
+    cr_assert_str_eq(cn->obligation->article->number, "II");
+    cr_assert_eq(cn->obligation->timing, CASUS_TIMING_IMMEDIATE);
+    /* "state of war" cannot be decided from an attack: reported, not assumed. */
+    bool undecidable = false;
+    for (size_t i = 0; i < ru->n_traces; i++)
+        undecidable |= ru->traces[i].truth == CASUS_UNKNOWN && strstr(ru->traces[i].detail, "state of war");
+    cr_assert(undecidable);
+    casus_who_free(r);
+}
+
+Test(who, before_entry_into_force_russia_owes_nothing)
+{
+    casus_who_result *r = ask("ROK", "PRK", NULL, 2024, 11, 1);
+    cr_assert_null(find(r, "RUS", "PRK", "rus-prk-2024", CASUS_KIND_DEFENSE));
+    cr_assert_not_null(find(r, "CHN", "PRK", "chn-prk-1961", CASUS_KIND_DEFENSE));
+    casus_who_free(r);
+    r = ask("ROK", "PRK", NULL, 2024, 12, 4); /* the day it entered into force */
+    cr_assert_not_null(find(r, "RUS", "PRK", "rus-prk-2024", CASUS_KIND_DEFENSE));
+    casus_who_free(r);
+}
+
+Test(who, kursk_before_and_after_the_treaty)
+{
+    casus_who_result *r = ask("UKR", "RUS", "kursk", 2024, 8, 6);
+    cr_assert_eq(count_obligor(r, "PRK", CASUS_ROLE_DEFEND_TARGET), 0);
+    for (size_t i = 0; i < r->n_findings; i++)
+        cr_assert_neq(r->findings[i].obligation->obligor, cc("PRK"), "PRK owes nothing on 2024-08-06");
+    casus_who_free(r);
+    r = ask("UKR", "RUS", "kursk", 2024, 12, 5);
+    const casus_finding *f = find(r, "PRK", "RUS", "rus-prk-2024", CASUS_KIND_DEFENSE);
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->obligation->article->number, "4");
+    casus_who_free(r);
+}
+
+Test(who, prk_attacks_rok_binds_the_united_states_by_constitutional_processes)
+{
+    casus_who_result *r = ask("PRK", "ROK", NULL, 2025, 3, 1);
+    const casus_finding *f = find(r, "USA", "ROK", "usa-kor-1953", CASUS_KIND_DEFENSE);
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->obligation->article->number, "III");
+    cr_assert_eq(f->obligation->timing, CASUS_TIMING_CONSTITUTIONAL);
+    cr_assert_neq(f->status, CASUS_FAILED);
+    casus_who_free(r);
+}
+
+Test(who, russia_attacks_estonia_every_other_nato_member_owes_estonia)
+{
+    casus_who_result *r = ask("RUS", "EST", NULL, 2025, 3, 1);
+    const casus_treaty *nato = casus_world_treaty_find(W, "nato-1949");
+    cr_assert_not_null(nato);
+    casus_day day = casus_day_from_ymd(2025, 3, 1);
+    size_t members = 0;
+    for (size_t i = 0; i < nato->n_parties; i++) {
+        const casus_party *p = &nato->parties[i];
+        if (p->ccode == cc("EST") || casus_period_contains(&p->member, day) != CASUS_HELD)
+            continue;
+        members++;
+        const casus_finding *f = find(r, p->abb, "EST", "nato-1949", CASUS_KIND_DEFENSE);
+        cr_assert_not_null(f, "%s owes EST under Art. 5", p->abb);
+        cr_assert_str_eq(f->obligation->article->number, "5");
+        cr_assert_eq(f->obligation->timing, CASUS_TIMING_AS_DEEMED_NECESSARY);
+        cr_assert_eq(f->status, CASUS_HELD, "%s: all conditions decidable and held", p->abb);
+    }
+    cr_assert_eq(members, 31, "32 members in 2025, less Estonia");
+    casus_who_free(r);
+}
+
+Test(who, an_attack_on_hawaii_triggers_no_article_5)
+{
+    casus_who_result *r = ask("CHN", "USA", "hawaii", 2025, 3, 1);
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const casus_obligation *o = r->findings[i].obligation;
+        cr_assert(!(strcmp(o->treaty->id, "nato-1949") == 0 && o->kind == CASUS_KIND_DEFENSE),
+                  "%s owes the USA under Art. 5 for Hawaii", casus_world_state_by_ccode(W, o->obligor)->abb);
+    }
+    casus_who_free(r);
+    /* The same attack on the continental United States does trigger it. */
+    r = ask("CHN", "USA", NULL, 2025, 3, 1);
+    cr_assert_not_null(find(r, "UKG", "USA", "nato-1949", CASUS_KIND_DEFENSE));
+    casus_who_free(r);
+}
+
+Test(who, consultation_neutrality_and_nonaggression_are_never_defence)
+{
+    const char *cases[][3] = {{"ROK", "PRK", NULL}, {"RUS", "EST", NULL}, {"PRK", "ROK", NULL}, {"UKR", "RUS", "kursk"}};
+    for (size_t k = 0; k < 4; k++) {
+        casus_who_result *r = ask(cases[k][0], cases[k][1], cases[k][2], 2025, 3, 1);
+        for (size_t i = 0; i < r->n_findings; i++) {
+            const casus_finding *f = &r->findings[i];
+            switch (f->obligation->kind) {
+            case CASUS_KIND_CONSULTATION:
+                cr_assert_eq(f->role, CASUS_ROLE_CONSULT);
+                break;
+            case CASUS_KIND_NEUTRALITY:
+                cr_assert(f->role == CASUS_ROLE_NEUTRAL || f->role == CASUS_ROLE_BREACHED);
+                break;
+            case CASUS_KIND_NONAGGRESSION:
+                cr_assert(f->role == CASUS_ROLE_REFRAIN || f->role == CASUS_ROLE_BREACHED);
+                break;
+            case CASUS_KIND_DEFENSE:
+                cr_assert(f->role == CASUS_ROLE_DEFEND_TARGET || f->role == CASUS_ROLE_BREACHED);
+                break;
+            default:
+                break;
+            }
+        }
+        casus_who_free(r);
+    }
+}
+
+Test(who, anzus_suspension_and_the_senkakus)
+{
+    casus_who_result *r = ask("CHN", "NEW", NULL, 2025, 3, 1);
+    cr_assert_null(find(r, "USA", "NEW", "anzus-1951", CASUS_KIND_DEFENSE), "suspended since 1986");
+    cr_assert_not_null(find(r, "AUL", "NEW", "anzus-1951", CASUS_KIND_DEFENSE));
+    casus_who_free(r);
+    r = ask("CHN", "NEW", NULL, 1980, 3, 1);
+    cr_assert_not_null(find(r, "USA", "NEW", "anzus-1951", CASUS_KIND_DEFENSE));
+    casus_who_free(r);
+    r = ask("CHN", "JPN", "senkaku", 2025, 3, 1);
+    const casus_finding *f = find(r, "USA", "JPN", "usa-jpn-1960", CASUS_KIND_DEFENSE);
+    cr_assert_not_null(f, "Art. V covers territories under the administration of Japan");
+    cr_assert_eq(f->status, CASUS_HELD);
+    casus_who_free(r);
+}
+
+Test(who, lapsed_treaty_binds_only_in_its_life)
+{
+    casus_who_result *r = ask("ROK", "PRK", NULL, 1970, 1, 1);
+    cr_assert_not_null(find(r, "RUS", "PRK", "sov-prk-1961", CASUS_KIND_DEFENSE));
+    casus_who_free(r);
+    r = ask("ROK", "PRK", NULL, 2000, 1, 1);
+    cr_assert_null(find(r, "RUS", "PRK", "sov-prk-1961", CASUS_KIND_DEFENSE));
+    casus_who_free(r);
+}
+
+Test(who, bad_queries_are_refused)
+{
+    casus_error err;
+    casus_who_result *r = NULL;
+    casus_attack self = {.attacker = cc("RUS"), .target = cc("RUS"), .day = 0};
+    cr_assert_eq(casus_who(W, &self, 0, &r, &err), CASUS_INVALID);
+    cr_assert_null(r);
+    casus_attack unknown = {.attacker = 999, .target = cc("RUS"), .day = 0};
+    cr_assert_eq(casus_who(W, &unknown, 0, &r, &err), CASUS_INVALID);
+    casus_attack elsewhere = {.attacker = cc("UKR"), .target = cc("USA"), .day = 0,
+                              .place = casus_world_place_find(W, "kursk")};
+    cr_assert_eq(casus_who(W, &elsewhere, 0, &r, &err), CASUS_INVALID);
+    cr_assert(strstr(err.message, "Kursk") != NULL, "%s", err.message);
+}
