@@ -139,7 +139,9 @@ Test(cli, output_is_written_atomically)
     size_t len;
     char *data = slurp(path, &len);
     cr_assert_not_null(data);
-    cr_assert_not_null(json_loads(data, 0, NULL));
+    json_t *parsed = json_loads(data, 0, NULL);
+    cr_assert_not_null(parsed);
+    json_decref(parsed);
     free(data);
     /* A failing run leaves the previous file untouched and no temporary behind. */
     char *before = slurp(path, NULL);
