@@ -6,6 +6,12 @@
 
 int cmd_who(int argc, char **argv);
 int cmd_treaty(int argc, char **argv);
+int cmd_wars(int argc, char **argv);
+extern const char cmd_wars_usage[];
+int cmd_data(int argc, char **argv);
+extern const char cmd_data_usage[];
+int cmd_export(int argc, char **argv);
+extern const char cmd_export_usage[];
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -58,6 +64,9 @@ const cli_command cli_commands[] = {
      "show   prints a treaty: dates, parties, each article's text and its rules.\n"
      "\n"
      "The format: docs/treaty-format.md.\n"},
+    {"export", cmd_export, "export tables for R and Python (directed dyads with ATOP flags)", cmd_export_usage},
+    {"wars", cmd_wars, "list the COW inter-state wars, or show one", cmd_wars_usage},
+    {"data", cmd_data, "fetch and verify the datasets (ATOP 5.1, COW)", cmd_data_usage},
     {"help", cmd_help, "show help for a command", "Usage: casus help [COMMAND]\n"},
     {"version", cmd_version, "print the version", "Usage: casus version\n"},
     {NULL, NULL, NULL, NULL},
@@ -79,6 +88,10 @@ static int cmd_help(int argc, char **argv)
         overview(stdout);
         return EXIT_OK;
     }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        cli_print_help(cli_find("help"), stdout);
+        return EXIT_OK;
+    }
     const cli_command *c = cli_find(argv[1]);
     if (!c)
         return cli_usage_error(NULL, "no command '%s'", argv[1]);
@@ -88,8 +101,10 @@ static int cmd_help(int argc, char **argv)
 
 static int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        cli_print_help(cli_find("version"), stdout);
+        return EXIT_OK;
+    }
     printf("casus %s\n", CASUS_VERSION);
     return EXIT_OK;
 }

@@ -37,6 +37,25 @@ static casus_status check_width(table_ctx *t, const casus_csv_row *row, casus_er
     return CASUS_OK;
 }
 
+/* Every area in field k (space-separated ids, "?" suffix for uncertain)
+ * must be one the areas table defines. */
+static casus_status check_areas(table_ctx *t, const casus_csv_row *row, size_t k, casus_error *err)
+{
+    for (size_t i = 0; i < row->lens[k];) {
+        const char *p = row->fields[k] + i;
+        size_t n = strcspn(p, " ");
+        size_t an = n && p[n - 1] == '?' ? n - 1 : n;
+        char area[64];
+        if (an >= sizeof area)
+            return casus__csv_error(err, CASUS_PARSE, t->name, row, k, "area id too long");
+        snprintf(area, sizeof area, "%.*s", (int)an, p);
+        if (an && !casus_world_area_find(t->world, area))
+            return casus__csv_error(err, CASUS_PARSE, t->name, row, k, "unknown area '%.*s'", (int)n, p);
+        i += n + (p[n] == ' ');
+    }
+    return CASUS_OK;
+}
+
 static casus_status state_row(void *ud, const casus_csv_row *row, casus_error *err)
 {
     table_ctx *t = ud;
@@ -61,16 +80,8 @@ static casus_status state_row(void *ud, const casus_csv_row *row, casus_error *e
         return casus__csv_error(err, CASUS_PARSE, t->name, row, 4, "'until' is before 'since'");
     if (casus_world_state_by_ccode(t->world, ccode))
         return casus__csv_error(err, CASUS_PARSE, t->name, row, 0, "state %d is listed twice", ccode);
-    for (size_t i = 0; i < row->lens[5];) {
-        /* Every area a state lies in must be one the areas table defines. */
-        const char *p = row->fields[5] + i;
-        size_t n = strcspn(p, " ");
-        char area[64];
-        size_t an = n && p[n - 1] == '?' ? n - 1 : n;
-        if (an >= sizeof area || (an && !casus_world_area_find(t->world, (snprintf(area, sizeof area, "%.*s", (int)an, p), area))))
-            return casus__csv_error(err, CASUS_PARSE, t->name, row, 5, "unknown area '%.*s'", (int)n, p);
-        i += n + (p[n] == ' ');
-    }
+    if ((st = check_areas(t, row, 5, err)) != CASUS_OK)
+        return st;
     st = casus__world_add_state(t->world, ccode, row->fields[1], row->fields[2], since, until, row->fields[5], err);
     if (st != CASUS_OK)
         return casus__csv_error(err, st, t->name, row, 0, "%s", err ? err->message : "cannot add the state");
@@ -144,15 +155,8 @@ static casus_status place_row(void *ud, const casus_csv_row *row, casus_error *e
             nclaim++;
         i += n + (q[n] == ' ');
     }
-    for (size_t i = 0; i < row->lens[6];) {
-        const char *q = row->fields[6] + i;
-        size_t n = strcspn(q, " ");
-        size_t an = n && q[n - 1] == '?' ? n - 1 : n;
-        char area[64];
-        if (an >= sizeof area || (an && !casus_world_area_find(t->world, (snprintf(area, sizeof area, "%.*s", (int)an, q), area))))
-            return casus__csv_error(err, CASUS_PARSE, t->name, row, 6, "unknown area '%.*s'", (int)n, q);
-        i += n + (q[n] == ' ');
-    }
+    if ((st = check_areas(t, row, 6, err)) != CASUS_OK)
+        return st;
     if (casus_world_place_find(t->world, row->fields[0]) &&
         strcmp(casus_world_place_find(t->world, row->fields[0])->kind, "home") != 0)
         return casus__csv_error(err, CASUS_PARSE, t->name, row, 0, "place '%s' is listed twice", row->fields[0]);

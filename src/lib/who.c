@@ -374,49 +374,26 @@ static void sides(const who_ctx *c, const casus_finding *f, int *acts, int *forb
         *forbids = ob->beneficiary == c->attack->attacker ? 1 : 2;
 }
 
+/* A state is in conflict when one obligation makes it act against the
+ * attacker while another makes it act against the target, or forbids what
+ * the first demands.  One entry per state: the first such pair. */
 static casus_status find_conflicts(who_ctx *c, struct who_result_impl *r, const casus_finding *fs, size_t n)
 {
     casus_vec v;
     casus__vec_init(&v, sizeof(casus_conflict));
     for (size_t i = 0; i < n; i++) {
-        if (fs[i].status == CASUS_FAILED)
-            continue;
         int ai, fi;
         sides(c, &fs[i], &ai, &fi);
-        if (ai != 1)
+        if (ai == 0 || fs[i].status == CASUS_FAILED)
             continue;
         for (size_t j = 0; j < n; j++) {
             if (fs[j].status == CASUS_FAILED || fs[j].obligation->obligor != fs[i].obligation->obligor)
                 continue;
             int aj, fj;
             sides(c, &fs[j], &aj, &fj);
-            if (aj == -1 || fj == 1) {
-                bool dup = false;
-                for (size_t k = 0; k < v.len; k++)
-                    dup |= CASUS_VEC_AT(&v, casus_conflict, k).state == fs[i].obligation->obligor;
-                if (dup)
-                    continue;
-                casus_conflict *slot = casus__vec_push(&v, &c->mem);
-                if (!slot) {
-                    casus__vec_free(&v, &c->mem);
-                    return CASUS_NOMEM;
-                }
-                slot->state = fs[i].obligation->obligor;
-                slot->finding_a = i;
-                slot->finding_b = j;
-            }
-        }
-    }
-    /* The other way: bound to join the attacker but forbidden to act against the target. */
-    for (size_t i = 0; i < n; i++) {
-        int ai, fi;
-        sides(c, &fs[i], &ai, &fi);
-        if (ai != -1 || fs[i].status == CASUS_FAILED)
-            continue;
-        for (size_t j = 0; j < n; j++) {
-            int aj, fj;
-            sides(c, &fs[j], &aj, &fj);
-            if (fj != 2 || fs[j].status == CASUS_FAILED || fs[j].obligation->obligor != fs[i].obligation->obligor)
+            bool against_target = ai == 1 && (aj == -1 || fj == 1);
+            bool against_attacker = ai == -1 && fj == 2;
+            if (!against_target && !against_attacker)
                 continue;
             bool dup = false;
             for (size_t k = 0; k < v.len; k++)
@@ -429,8 +406,8 @@ static casus_status find_conflicts(who_ctx *c, struct who_result_impl *r, const 
                 return CASUS_NOMEM;
             }
             slot->state = fs[i].obligation->obligor;
-            slot->finding_a = j;
-            slot->finding_b = i;
+            slot->finding_a = against_target ? i : j; /* the one siding with the target */
+            slot->finding_b = against_target ? j : i;
         }
     }
     r->pub.conflicts = casus__arena_memdup(&r->arena, v.data, v.len * sizeof(casus_conflict));

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -234,4 +235,48 @@ Test(cli, help_goes_to_stdout)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "Usage: casus"));
     run_free(&r);
+}
+
+/* The examples in each command's help text run, and succeed (jq's habit:
+ * the manual's examples are tests). */
+Test(cli, help_examples_run)
+{
+    run_result top = run_casus("--help", NULL);
+    cr_assert_eq(top.status, 0);
+    const char *p = strstr(top.out, "Commands:\n");
+    cr_assert_not_null(p);
+    size_t examples = 0;
+    for (p = strchr(p, '\n') + 1; strncmp(p, "  ", 2) == 0; p = strchr(p, '\n') + 1) {
+        char cmd[32];
+        cr_assert_eq(sscanf(p, " %31s", cmd), 1);
+        /* `data fetch` examples reach the official servers or a local mirror;
+         * tests/unit/test_fetch.c runs that path against a loopback server. */
+        if (strcmp(cmd, "data") == 0)
+            continue;
+        run_result help = run_casus(cmd, "--help", NULL);
+        cr_assert_eq(help.status, 0, "%s --help", cmd);
+        const char *ex = strstr(help.out, "Example");
+        for (ex = ex ? strchr(ex, '\n') : NULL; ex && strncmp(ex + 1, "  casus ", 8) == 0; ex = strchr(ex + 1, '\n')) {
+            char line[512];
+            const char *end = strchr(ex + 1, '\n');
+            snprintf(line, sizeof line, "%.*s", (int)(end - ex - 1 - 8), ex + 1 + 8);
+            char *argv[32];
+            static char bin[4096];
+            snprintf(bin, sizeof bin, "%s", getenv("CASUS_BIN"));
+            int n = 0;
+            argv[n++] = bin;
+            for (char *tok = strtok(line, " "); tok && n < 31; tok = strtok(NULL, " "))
+                argv[n++] = tok;
+            argv[n] = NULL;
+            setenv("CASUS_DATA", test_data_dir(), 1);
+            run_result r = run_argv(argv);
+            unsetenv("CASUS_DATA");
+            cr_expect_eq(r.status, 0, "example of %s failed: %s", cmd, r.err);
+            run_free(&r);
+            examples++;
+        }
+        run_free(&help);
+    }
+    run_free(&top);
+    cr_assert_geq(examples, 1);
 }
