@@ -135,6 +135,7 @@ typedef struct casus_rule {
     const casus_condition *conds;
     size_t n_conds;
     int line;            /* line in the treaty file, 0 for imported rules */
+    int phase;           /* ATOP phase of an imported rule (codebook 1.53); 0 otherwise */
 } casus_rule;
 
 /* One passage of an article's text, with how far it is verified. */

@@ -1,6 +1,8 @@
 /* Shared helpers of the casus command. */
 #include "common.h"
 
+#include "casus/data.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -101,6 +103,15 @@ int cli_load_world(const cli_world_opts *opts, casus_world **out, casus_error *e
             snprintf(path, sizeof path, "%s/treaties", share);
         st = casus_world_load_treaty_dir(w, path, err);
     }
+    /* The datasets (COW, ATOP), when a data directory is found: --data,
+     * CASUS_DATA, the XDG default, the installed share directory.  A named
+     * directory that is not one is an error (exit 2), not a silent skip. */
+    if (st == CASUS_OK && !opts->no_data) {
+        char dir[4096];
+        st = casus_data_find_dir(opts->data, CASUS_INSTALL_SHARE, dir, sizeof dir, err);
+        if (st == CASUS_OK && dir[0])
+            st = casus_data_load(w, dir, CASUS_DATA_COW | CASUS_DATA_ATOP, err);
+    }
     if (st == CASUS_OK)
         st = casus_world_finish(w, err);
     if (st != CASUS_OK) {
@@ -128,6 +139,17 @@ int cli_output_open(cli_output *out, const char *path, casus_error *err)
         casus_error_set(err, CASUS_IO, path, 0, 0, "cannot create a temporary file beside it: %s", strerror(errno));
         free(out->tmp);
         out->tmp = NULL;
+        return cli_fail(err);
+    }
+    /* mkstemp creates the file 0600; give it the mode a plain fopen would. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        close(fd);
+        unlink(out->tmp);
+        free(out->tmp);
+        out->tmp = NULL;
+        casus_error_set(err, CASUS_IO, path, 0, 0, "cannot set the file's mode: %s", strerror(errno));
         return cli_fail(err);
     }
     out->fp = fdopen(fd, "w");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "casus/data.h"
 #include "common.h"
 
 static const char *fit(char *buf, size_t size, int n)
@@ -18,15 +19,8 @@ const char *cli_data_dir(const char *opt, char *buf, size_t size)
     const char *env = getenv("CASUS_DATA");
     if (env && *env)
         return fit(buf, size, snprintf(buf, size, "%s", env));
-    /* XDG Base Directory Specification: a relative XDG_DATA_HOME is invalid
-     * and must be ignored. */
-    env = getenv("XDG_DATA_HOME");
-    if (env && env[0] == '/')
-        return fit(buf, size, snprintf(buf, size, "%s/casus", env));
-    env = getenv("HOME");
-    if (env && *env)
-        return fit(buf, size, snprintf(buf, size, "%s/.local/share/casus", env));
-    return NULL;
+    /* The same user-level default the loaders look in. */
+    return casus_data_user_dir(buf, size);
 }
 
 const char *cli_manifest_path(const char *opt, const char *share, char *buf, size_t size)

@@ -71,6 +71,9 @@ CASUS_HIDDEN casus_status casus__read_file(const casus_mem *mem, const char *pat
 /* The world's internals the loaders need. */
 CASUS_HIDDEN const casus_mem *casus__world_mem(casus_world *world);
 CASUS_HIDDEN casus_arena *casus__world_arena(casus_world *world);
+/* The dataset store of data.c (memory from the world's arena); NULL until a dataset is loaded. */
+CASUS_HIDDEN void *casus__world_datasets(const casus_world *world);
+CASUS_HIDDEN void casus__world_set_datasets(casus_world *world, void *store);
 /* Adds a fully built treaty whose memory comes from the world's arena. */
 CASUS_HIDDEN casus_status casus__world_add_treaty(casus_world *world, const casus_treaty *treaty,
                                                   casus_error *err);

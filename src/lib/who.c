@@ -23,6 +23,7 @@ typedef struct who_ctx {
     casus_mem mem;
     casus_vec findings; /* casus_finding */
     casus_vec notes;    /* const char * */
+    casus_vec hand;     /* const casus_treaty *: the hand-encoded treaties, for supersession */
     casus_trace traces[MAX_TRACES];
     size_t n_traces;
     bool oom;
@@ -267,11 +268,10 @@ static bool superseded(const who_ctx *c, const casus_obligation *ob, const casus
     if (!ob->treaty->from_atop || ob->treaty->n_atop == 0)
         return false;
     int id = ob->treaty->atop[0];
-    size_t n = casus_world_treaty_count(c->world);
-    for (size_t i = 0; i < n; i++) {
-        const casus_treaty *t = casus_world_treaty_at(c->world, i);
-        if (t->from_atop)
-            continue;
+    /* Only hand-encoded treaties supersede; casus_who lists them once, so
+     * this does not scan the hundreds of ATOP treaties per candidate. */
+    for (size_t i = 0; i < c->hand.len; i++) {
+        const casus_treaty *t = CASUS_VEC_AT(&c->hand, const casus_treaty *, i);
         for (size_t k = 0; k < t->n_atop; k++)
             if (t->atop[k] == id && casus_period_contains(&t->in_force, c->attack->day) != CASUS_FAILED) {
                 *by = t;
@@ -286,12 +286,13 @@ static void evaluate(who_ctx *c, const casus_obligation *ob, unsigned flags)
     int role = role_of(c, ob);
     if (role < 0)
         return;
-    const casus_treaty *by = NULL;
-    if (superseded(c, ob, &by) && !(flags & CASUS_WHO_ALL))
-        return;
-    /* Cheap rejection first: most candidates are simply not in force that day. */
+    /* Cheap rejection first: most candidates are simply not in force that
+     * day, and the supersession check below costs more. */
     casus_truth in_force = casus_period_contains(&ob->valid, c->attack->day);
     if (in_force == CASUS_FAILED && !(flags & CASUS_WHO_ALL))
+        return;
+    const casus_treaty *by = NULL;
+    if (superseded(c, ob, &by) && !(flags & CASUS_WHO_ALL))
         return;
     c->n_traces = 0;
     char buf[96];
@@ -494,6 +495,15 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
     c.arena = r->arena; /* findings' strings live in the result's arena */
     casus__vec_init(&c.findings, sizeof(casus_finding));
     casus__vec_init(&c.notes, sizeof(const char *));
+    casus__vec_init(&c.hand, sizeof(const casus_treaty *));
+    for (size_t i = 0; i < casus_world_treaty_count(w) && !c.oom; i++) {
+        const casus_treaty *t = casus_world_treaty_at(w, i);
+        const casus_treaty **slot = t->from_atop ? NULL : casus__vec_push(&c.hand, &c.mem);
+        if (!t->from_atop && !slot)
+            c.oom = true;
+        else if (slot)
+            *slot = t;
+    }
 
     const int bens[2] = {a->target, a->attacker};
     for (int k = 0; k < 2 && !c.oom; k++) {
@@ -521,6 +531,7 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
         st = find_conflicts(&c, r, r->pub.findings, r->pub.n_findings);
     casus__vec_free(&c.findings, &c.mem);
     casus__vec_free(&c.notes, &c.mem);
+    casus__vec_free(&c.hand, &c.mem);
     if (st != CASUS_OK) {
         casus_who_free(&r->pub);
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory evaluating the attack");

@@ -34,6 +34,7 @@ struct casus_world {
     casus_vec obligations; /* casus_obligation */
     casus_vec coverage;    /* casus_coverage */
     size_t by_beneficiary[MAX_CCODE + 1]; /* offsets into obligations */
+    void *datasets;        /* data.c's store, in the arena; NULL until loaded */
     bool finished;
 };
 
@@ -102,6 +103,8 @@ void casus_world_free(casus_world *w)
 
 const casus_mem *casus__world_mem(casus_world *w) { return &w->mem; }
 casus_arena *casus__world_arena(casus_world *w) { return &w->arena; }
+void *casus__world_datasets(const casus_world *w) { return w->datasets; }
+void casus__world_set_datasets(casus_world *w, void *store) { w->datasets = store; }
 
 casus_status casus__world_add_state(casus_world *w, int ccode, const char *abb, const char *name,
                                     casus_day since, casus_day until, const char *areas, casus_error *err)
@@ -422,6 +425,7 @@ static casus_status build_treaty_obligations(casus_world *w, const casus_treaty 
                         .obligor = po->ccode, .beneficiary = pb->ccode,
                         .kind = rule->kind, .trigger = rule->trigger, .timing = rule->timing,
                         .actions = rule->actions, .conds = rule->conds, .n_conds = rule->n_conds,
+                        .phase = rule->phase,
                     };
                     casus_period p = casus_period_intersect(&t->in_force, &po->member);
                     p = casus_period_intersect(&p, &pb->member);

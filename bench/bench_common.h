@@ -1,0 +1,65 @@
+/* Shared by the casus benchmarks: finding the source tree and the data
+ * directory, a clock, a fixed-seed generator, and medians. */
+#ifndef CASUS_BENCH_COMMON_H
+#define CASUS_BENCH_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "casus/data.h"
+
+#ifndef CASUS_SOURCE_DIR
+#define CASUS_SOURCE_DIR "."
+#endif
+
+static inline double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* splitmix64 (Steele, Lea and Flood 2014): small, fast, and enough to pick
+ * queries; the seed is fixed and printed so runs can be repeated. */
+static inline uint64_t bench_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static inline int bench_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile (0..1) of v, which is sorted in place. */
+static inline double bench_quantile(double *v, size_t n, double q)
+{
+    qsort(v, n, sizeof *v, bench_cmp_double);
+    size_t k = (size_t)(q * (double)(n - 1) + 0.5);
+    return v[k];
+}
+
+/* The data directory: argv, then CASUS_DATA and the defaults. */
+static inline const char *bench_data_dir(const char *arg, char *buf, size_t size)
+{
+    casus_error err;
+    if (casus_data_find_dir(arg, NULL, buf, size, &err) != CASUS_OK || !buf[0]) {
+        fprintf(stderr, "no data directory: give it as the first argument or set CASUS_DATA\n");
+        exit(2);
+    }
+    return buf;
+}
+
+static inline const char *bench_share_dir(void)
+{
+    const char *s = getenv("CASUS_SHARE");
+    return s && *s ? s : CASUS_SOURCE_DIR;
+}
+
+#endif

@@ -1,0 +1,499 @@
+/* The historical datasets: finding the data directory, loading files in
+ * order, the helpers the loaders share, and the look-ups (casus/data.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "data_internal.h"
+
+static const char *const dataset_files[] = {
+#define CASUS__FILE(n, f) f,
+    CASUS_DATASET_MAP(CASUS__FILE)
+#undef CASUS__FILE
+};
+
+const char *casus_dataset_path(casus_dataset which)
+{
+    return (unsigned)which < CASUS_DATASET_COUNT ? dataset_files[which] : "?";
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+data_store *casus__data_store(casus_world *w)
+{
+    data_store *s = casus__world_datasets(w);
+    if (!s) {
+        s = casus__arena_alloc(casus__world_arena(w), sizeof *s);
+        if (s)
+            casus__world_set_datasets(w, s);
+    }
+    return s;
+}
+
+const data_store *casus__data_store_get(const casus_world *w)
+{
+    return casus__world_datasets(w);
+}
+
+bool casus_data_loaded(const casus_world *w, casus_dataset which)
+{
+    const data_store *s = casus__data_store_get(w);
+    return s && (unsigned)which < CASUS_DATASET_COUNT && (s->loaded & (1u << which));
+}
+
+/* ---- the data directory ------------------------------------------------- */
+
+static bool is_file(const char *dir, const char *rel)
+{
+    char path[4096];
+    struct stat st;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path)
+        return false;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool is_data_dir(const char *dir)
+{
+    return dir && *dir && (is_file(dir, "cow/states2016.csv") || is_file(dir, "atop/atop5_1m.csv"));
+}
+
+static casus_status take_dir(const char *dir, char *out, size_t size, casus_error *err)
+{
+    if (strlen(dir) >= size)
+        return casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "data directory path is too long");
+    snprintf(out, size, "%s", dir);
+    return CASUS_OK;
+}
+
+const char *casus_data_user_dir(char *buf, size_t size)
+{
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    /* The XDG Base Directory specification: a relative XDG_DATA_HOME is
+     * invalid and is ignored. */
+    if (xdg && xdg[0] == '/')
+        n = snprintf(buf, size, "%s/casus", xdg);
+    else if (home && *home)
+        n = snprintf(buf, size, "%s/.local/share/casus", home);
+    else
+        return NULL;
+    return n >= 0 && (size_t)n < size ? buf : NULL;
+}
+
+casus_status casus_data_find_dir(const char *explicit_dir, const char *share_dir, char *out, size_t size,
+                                 casus_error *err)
+{
+    if (size)
+        out[0] = '\0';
+    /* A directory the user named must be right: silently ignoring it would
+     * give answers without the data the user asked for. */
+    if (explicit_dir) {
+        if (!is_data_dir(explicit_dir))
+            return casus_error_set(err, CASUS_NOTFOUND, explicit_dir, 0, 0,
+                                   "not a casus data directory (expected cow/states2016.csv or atop/atop5_1m.csv in it)");
+        return take_dir(explicit_dir, out, size, err);
+    }
+    const char *env = getenv("CASUS_DATA");
+    if (env && *env) {
+        if (!is_data_dir(env))
+            return casus_error_set(err, CASUS_NOTFOUND, env, 0, 0,
+                                   "CASUS_DATA names no casus data directory (expected cow/states2016.csv or atop/atop5_1m.csv in it)");
+        return take_dir(env, out, size, err);
+    }
+    char path[4096];
+    if (!casus_data_user_dir(path, sizeof path))
+        path[0] = '\0';
+    if (is_data_dir(path))
+        return take_dir(path, out, size, err);
+    if (is_data_dir(share_dir))
+        return take_dir(share_dir, out, size, err);
+    return CASUS_OK;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+casus_status casus_data_load_text(casus_world *w, casus_dataset which, const char *name, const char *text,
+                                  size_t len, casus_error *err)
+{
+    if (!name)
+        name = casus_dataset_path(which);
+    if (len > CASUS_MAX_DATA_FILE)
+        return casus_error_set(err, CASUS_TOOBIG, name, 0, 0, "file is larger than the %u-byte limit",
+                               CASUS_MAX_DATA_FILE);
+    if (casus_data_loaded(w, which))
+        return casus_error_set(err, CASUS_INVALID, name, 0, 0, "%s is already loaded", casus_dataset_path(which));
+    if (!casus__data_store(w))
+        return casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
+    switch (which) {
+    case CASUS_DATASET_COW_STATES: return casus__data_cow_states(w, name, text, len, err);
+    case CASUS_DATASET_COW_SYSTEM: return casus__data_cow_system(w, name, text, len, err);
+    case CASUS_DATASET_COW_MAJORS: return casus__data_cow_majors(w, name, text, len, err);
+    case CASUS_DATASET_CONTIGUITY: return casus__data_contiguity(w, name, text, len, err);
+    case CASUS_DATASET_NMC: return casus__data_nmc(w, name, text, len, err);
+    case CASUS_DATASET_ATOP_ALLIANCES:
+    case CASUS_DATASET_ATOP_PHASES: return casus__data_atop_spans(w, which, name, text, len, err);
+    case CASUS_DATASET_ATOP_MEMBERS: return casus__data_atop_members(w, name, text, len, err);
+    case CASUS_DATASET_DYADIC_WAR:
+    case CASUS_DATASET_MIDA:
+    case CASUS_DATASET_MIDB: return casus__data_table(w, which, name, text, len, err);
+    default: return casus_error_set(err, CASUS_INVALID, name, 0, 0, "unknown dataset %d", (int)which);
+    }
+}
+
+casus_status casus_data_load(casus_world *w, const char *dir, unsigned what, casus_error *err)
+{
+    for (int k = 0; k < CASUS_DATASET_COUNT; k++) {
+        if (!(what & (1u << k)))
+            continue;
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, dataset_files[k]) >= sizeof path)
+            return casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "data directory path is too long");
+        if (!is_file(dir, dataset_files[k]))
+            return casus_error_set(err, CASUS_NOTFOUND, path, 0, 0, "missing dataset file: %s",
+                                   errno ? strerror(errno) : "not a regular file");
+        char *buf = NULL;
+        size_t len = 0;
+        const casus_mem *mem = casus__world_mem(w);
+        casus_status st = casus__read_file(mem, path, CASUS_MAX_DATA_FILE, &buf, &len, err);
+        if (st != CASUS_OK)
+            return st;
+        st = casus_data_load_text(w, (casus_dataset)k, path, buf, len, err);
+        casus__mem_free(mem, buf, 0);
+        if (st != CASUS_OK)
+            return st;
+    }
+    return CASUS_OK;
+}
+
+/* ---- helpers for the loaders ------------------------------------------- */
+
+casus_status casus__data_header(data_file *f, const casus_csv_row *row, casus_error *err)
+{
+    if (row->n > DATA_MAX_WIDTH)
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, 0, "header has %zu columns; at most %d are allowed",
+                                row->n, DATA_MAX_WIDTH);
+    for (size_t i = 0; i < f->n_want; i++)
+        f->idx[i] = -1;
+    for (size_t c = 0; c < row->n; c++) {
+        for (size_t p = 0; p < c; p++)
+            if (strcmp(row->fields[p], row->fields[c]) == 0)
+                return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "column '%s' appears twice in the header",
+                                        row->fields[c]);
+        for (size_t i = 0; i < f->n_want; i++)
+            if (strcmp(row->fields[c], f->want[i]) == 0)
+                f->idx[i] = (int)c;
+        f->is_text[c] = 0;
+        for (const char *const *t = f->text; t && *t; t++)
+            if (strcmp(row->fields[c], *t) == 0)
+                f->is_text[c] = 1;
+    }
+    for (size_t i = 0; i < f->n_want; i++)
+        if (f->idx[i] < 0)
+            return casus__csv_error(err, CASUS_PARSE, f->name, row, row->n ? row->n - 1 : 0,
+                                    "header lacks the column '%s'", f->want[i]);
+    f->width = row->n;
+    f->header_seen = true;
+    return CASUS_OK;
+}
+
+casus_status casus__data_width(const data_file *f, const casus_csv_row *row, casus_error *err)
+{
+    if (row->n != f->width)
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, row->n < f->width ? row->n : f->width,
+                                "expected %zu fields as in the header, found %zu", f->width, row->n);
+    return CASUS_OK;
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ')
+            return false;
+    return true;
+}
+
+casus_status casus__data_int(const data_file *f, const casus_csv_row *row, size_t k, int lo, int hi, int *out,
+                             bool *missing, bool cow_missing, casus_error *err)
+{
+    size_t c = (size_t)f->idx[k];
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    int v = 0;
+    if (missing)
+        *missing = false;
+    if (blank(s, n)) {
+        if (missing) {
+            *missing = true;
+            *out = 0;
+            return CASUS_OK;
+        }
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s is blank", f->want[k]);
+    }
+    if (!casus__parse_int(s, n, &v))
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: '%s' is not a whole number", f->want[k], s);
+    if (cow_missing && (v == -8 || v == -9)) {
+        if (!missing)
+            return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s is missing (%d) where a value is needed",
+                                    f->want[k], v);
+        *missing = true;
+        *out = 0;
+        return CASUS_OK;
+    }
+    if (v < lo || v > hi)
+        return casus__csv_error(err, CASUS_RANGE, f->name, row, c, "%s: %d is outside %d..%d", f->want[k], v, lo, hi);
+    *out = v;
+    return CASUS_OK;
+}
+
+casus_status casus__data_double(const data_file *f, const casus_csv_row *row, size_t k, double *out, bool *missing,
+                                casus_error *err)
+{
+    size_t c = (size_t)f->idx[k];
+    const char *s = row->fields[c];
+    size_t n = row->lens[c];
+    *missing = false;
+    if (blank(s, n) || strcmp(s, "-9") == 0 || strcmp(s, "-8") == 0) {
+        *missing = true;
+        *out = NAN;
+        return CASUS_OK;
+    }
+    /* strtod accepts "inf", "nan" and hex floats; the files hold none, so
+     * only digits, sign, point and exponent are let through. */
+    if (strspn(s, "0123456789.eE+-") != n)
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: '%s' is not a number", f->want[k], s);
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s + n || errno != 0 || !isfinite(v))
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: '%s' is not a number", f->want[k], s);
+    *out = v;
+    return CASUS_OK;
+}
+
+casus_status casus__data_expect(const data_file *f, const casus_csv_row *row, size_t k, const char *expect,
+                                casus_error *err)
+{
+    size_t c = (size_t)f->idx[k];
+    if (strcmp(row->fields[c], expect) != 0)
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: expected '%s', found '%s'", f->want[k], expect,
+                                row->fields[c]);
+    return CASUS_OK;
+}
+
+casus_status casus__data_all_numeric(const data_file *f, const casus_csv_row *row, casus_error *err)
+{
+    if (!f->text)
+        return CASUS_OK;
+    for (size_t c = 0; c < row->n && c < f->width; c++) {
+        int v;
+        if (f->is_text[c] || blank(row->fields[c], row->lens[c]))
+            continue;
+        if (!casus__parse_int(row->fields[c], row->lens[c], &v))
+            return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "'%s' is not a whole number", row->fields[c]);
+    }
+    return CASUS_OK;
+}
+
+typedef struct parse_tramp {
+    data_file *f;
+    casus_csv_fn fn;
+    void *ud;
+} parse_tramp;
+
+static casus_status tramp_row(void *ud, const casus_csv_row *row, casus_error *err)
+{
+    parse_tramp *t = ud;
+    if (!t->f->header_seen)
+        return casus__data_header(t->f, row, err);
+    casus_status st = casus__data_width(t->f, row, err);
+    if (st == CASUS_OK)
+        st = casus__data_all_numeric(t->f, row, err);
+    if (st == CASUS_OK)
+        st = t->fn(t->ud, row, err);
+    t->f->rows++;
+    return st;
+}
+
+casus_status casus__data_parse(data_file *f, const char *buf, size_t len, casus_csv_fn fn, void *ud,
+                               casus_error *err)
+{
+    parse_tramp t = {.f = f, .fn = fn, .ud = ud};
+    casus_status st = casus__csv_parse(casus__world_mem(f->world), f->name, buf, len, tramp_row, &t, err);
+    if (st == CASUS_OK && !f->header_seen)
+        st = casus_error_set(err, CASUS_PARSE, f->name, 1, 1, "empty file: expected a header line");
+    if (st == CASUS_OK && f->rows == 0)
+        st = casus_error_set(err, CASUS_PARSE, f->name, 2, 1, "no data rows after the header");
+    return st;
+}
+
+/* ---- look-ups ----------------------------------------------------------- */
+
+static bool in_cow_years(casus_day day)
+{
+    return day >= casus_day_from_ymd(DATA_FIRST_YEAR, 1, 1) && day <= casus_day_from_ymd(DATA_LAST_YEAR, 12, 31);
+}
+
+casus_truth casus_data_major(const casus_world *w, int ccode, casus_day day)
+{
+    const data_store *s = casus__data_store_get(w);
+    if (!s || !(s->loaded & (1u << CASUS_DATASET_COW_MAJORS)) || !in_cow_years(day))
+        return CASUS_UNKNOWN;
+    casus_truth best = CASUS_FAILED;
+    for (size_t i = 0; i < s->n_majors; i++) {
+        if (s->majors[i].ccode != ccode)
+            continue;
+        casus_truth t = casus_period_contains(&s->majors[i].period, day);
+        if (t == CASUS_HELD)
+            return CASUS_HELD;
+        if (t == CASUS_UNKNOWN)
+            best = CASUS_UNKNOWN;
+    }
+    return best;
+}
+
+casus_truth casus_data_system_year(const casus_world *w, int ccode, int year)
+{
+    const data_store *s = casus__data_store_get(w);
+    if (!s || !s->system || year < DATA_FIRST_YEAR || year > DATA_LAST_YEAR)
+        return CASUS_UNKNOWN;
+    if (ccode <= 0 || ccode >= DATA_MAX_CCODE)
+        return CASUS_FAILED;
+    size_t bit = (size_t)ccode * (DATA_LAST_YEAR - DATA_FIRST_YEAR + 1) + (size_t)(year - DATA_FIRST_YEAR);
+    return (s->system[bit / 8] >> (bit % 8)) & 1 ? CASUS_HELD : CASUS_FAILED;
+}
+
+casus_status casus_data_contiguity(const casus_world *w, int a, int b, casus_day day, int *type,
+                                   casus_truth *certainty)
+{
+    const data_store *s = casus__data_store_get(w);
+    *type = 0;
+    if (certainty)
+        *certainty = CASUS_UNKNOWN;
+    if (!s || !(s->loaded & (1u << CASUS_DATASET_CONTIGUITY)) || !in_cow_years(day))
+        return CASUS_NOTFOUND;
+    if (a > b) {
+        int t = a;
+        a = b;
+        b = t;
+    }
+    /* Binary search for the first record of the pair. */
+    size_t lo = 0, hi = s->n_contig;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const data_contig *c = &s->contig[mid];
+        if (c->a < a || (c->a == a && c->b < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int best = 0;
+    casus_truth sure = CASUS_HELD;
+    for (size_t i = lo; i < s->n_contig && s->contig[i].a == a && s->contig[i].b == b; i++) {
+        casus_truth t = casus_period_contains(&s->contig[i].period, day);
+        if (t == CASUS_FAILED)
+            continue;
+        if (!best || s->contig[i].type < best || (s->contig[i].type == best && t == CASUS_HELD)) {
+            best = s->contig[i].type;
+            sure = t;
+        }
+    }
+    *type = best;
+    if (certainty)
+        *certainty = sure;
+    return CASUS_OK;
+}
+
+static void nmc_missing(casus_nmc *v)
+{
+    v->milex = v->milper = v->irst = v->pec = v->tpop = v->upop = v->cinc = NAN;
+}
+
+casus_status casus_data_nmc(const casus_world *w, int ccode, int year, casus_nmc *out)
+{
+    const data_store *s = casus__data_store_get(w);
+    nmc_missing(out);
+    if (!s || !s->nmc)
+        return CASUS_NOTFOUND;
+    size_t lo = 0, hi = s->n_nmc;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const data_nmc *r = &s->nmc[mid];
+        if (r->ccode < ccode || (r->ccode == ccode && r->year < year))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == s->n_nmc || s->nmc[lo].ccode != ccode || s->nmc[lo].year != year)
+        return CASUS_NOTFOUND;
+    *out = s->nmc[lo].v;
+    return CASUS_OK;
+}
+
+casus_status casus_data_cinc(const casus_world *w, int ccode, int year, double *cinc)
+{
+    casus_nmc v;
+    casus_status st = casus_data_nmc(w, ccode, year, &v);
+    *cinc = v.cinc;
+    if (st == CASUS_OK && isnan(v.cinc))
+        st = CASUS_NOTFOUND;
+    return st;
+}
+
+/* ---- plain tables ------------------------------------------------------- */
+
+const casus_table *casus_data_table(const casus_world *w, const char *name)
+{
+    static const char *const names[] = {"directed_dyadic_war", "MIDA", "MIDB"};
+    const data_store *s = casus__data_store_get(w);
+    if (!s || !name)
+        return NULL;
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0)
+            return s->tables[i];
+    return NULL;
+}
+
+size_t casus_table_rows(const casus_table *t) { return t ? t->n_rows : 0; }
+size_t casus_table_cols(const casus_table *t) { return t ? t->n_cols : 0; }
+
+const char *casus_table_column_name(const casus_table *t, size_t col)
+{
+    return t && col < t->n_cols ? t->columns[col] : NULL;
+}
+
+int casus_table_column(const casus_table *t, const char *name)
+{
+    for (size_t i = 0; t && i < t->n_cols; i++)
+        if (strcmp(t->columns[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *casus_table_cell(const casus_table *t, size_t row, size_t col)
+{
+    if (!t || row >= t->n_rows || col >= t->n_cols)
+        return NULL;
+    return t->cells[row * t->n_cols + col];
+}
+
+casus_status casus_table_int(const casus_table *t, size_t row, size_t col, long *out)
+{
+    const char *s = casus_table_cell(t, row, col);
+    *out = 0;
+    if (!s)
+        return CASUS_RANGE;
+    size_t n = strlen(s);
+    if (blank(s, n))
+        return CASUS_NOTFOUND;
+    int v;
+    if (!casus__parse_int(s, n, &v))
+        return CASUS_PARSE;
+    if (v == -8 || v == -9)
+        return CASUS_NOTFOUND; /* COW: -8 not applicable, -9 unknown */
+    *out = v;
+    return CASUS_OK;
+}

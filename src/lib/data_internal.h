@@ -1,0 +1,132 @@
+/* Internal to the dataset loaders (data.c, data_cow.c, data_atop.c): the
+ * store hung on the world, and the helpers every loader shares for header
+ * checks, field parsing and errors.  Not installed. */
+#ifndef CASUS_DATA_INTERNAL_H
+#define CASUS_DATA_INTERNAL_H
+
+#include "casus/data.h"
+#include "internal.h"
+
+#define DATA_MAX_CCODE 1000  /* COW codes run from 2 to 990 */
+#define DATA_FIRST_YEAR 1816 /* COW's state system begins on 1816-01-01 */
+#define DATA_LAST_YEAR 2016  /* and v2016 ends on 2016-12-31 */
+#define DATA_MAX_WIDTH 256   /* columns in a header; ATOP's widest file has 134 */
+
+typedef struct data_major {
+    int ccode;
+    casus_period period;
+} data_major;
+
+typedef struct data_contig {
+    int a, b; /* a < b */
+    int type;
+    casus_period period;
+} data_contig;
+
+typedef struct data_nmc {
+    int ccode;
+    int year;
+    casus_nmc v;
+} data_nmc;
+
+/* An ATOP alliance or alliance phase (atop5_1a, atop5_1aph). */
+typedef struct data_atop_span {
+    int atopid;
+    int phase;
+    casus_period period;
+    int ineffect;
+    int term; /* TERM (codebook 2.32); -1 missing */
+} data_atop_span;
+
+struct casus_table {
+    const char *name;
+    const char *const *columns;
+    size_t n_cols;
+    size_t n_rows;
+    const char *const *cells; /* n_rows * n_cols */
+};
+
+/* Everything loaded, in the world's arena.  Arrays are replaced whole on a
+ * successful load, so a failed load leaves the previous ones in place. */
+typedef struct data_store {
+    unsigned loaded; /* bit per casus_dataset */
+    unsigned char *system; /* bit per (ccode, year - 1816) */
+    const data_major *majors;
+    size_t n_majors;
+    const data_contig *contig; /* sorted by (a, b) */
+    size_t n_contig;
+    const data_nmc *nmc;       /* sorted by (ccode, year) */
+    size_t n_nmc;
+    const data_atop_span *alliances; /* sorted by atopid */
+    size_t n_alliances;
+    const data_atop_span *phases;    /* sorted by (atopid, phase) */
+    size_t n_phases;
+    const casus_table *tables[3];    /* directed_dyadic_war, MIDA, MIDB */
+} data_store;
+
+/* The store, created on first use; NULL on OOM. */
+CASUS_HIDDEN data_store *casus__data_store(casus_world *world);
+CASUS_HIDDEN const data_store *casus__data_store_get(const casus_world *world);
+
+/* A file being read: its name, the columns found in its header, and where
+ * each wanted column sits. */
+typedef struct data_file {
+    casus_world *world;
+    const char *name;
+    const char *const *want; /* column names the loader needs */
+    size_t n_want;
+    int *idx;                /* index of want[i] in the file's rows */
+    const char *const *text; /* NULL-terminated columns that may hold text, when every
+                                other column must be numeric; NULL: check wanted ones only */
+    unsigned char is_text[DATA_MAX_WIDTH];
+    size_t width;            /* fields in the header */
+    bool header_seen;
+    int rows;
+} data_file;
+
+/* Checks the header by column name: every wanted column must be present
+ * (in any order) and no name may repeat. */
+CASUS_HIDDEN casus_status casus__data_header(data_file *f, const casus_csv_row *row, casus_error *err);
+/* Checks a data row has as many fields as the header. */
+CASUS_HIDDEN casus_status casus__data_width(const data_file *f, const casus_csv_row *row, casus_error *err);
+
+/* Field k (a wanted-column index) of a row as an int in [lo, hi].  Blank,
+ * and -8/-9 when cow_missing, set *missing (when missing is not NULL;
+ * otherwise they are errors).  Errors name file, line and column. */
+CASUS_HIDDEN casus_status casus__data_int(const data_file *f, const casus_csv_row *row, size_t k, int lo, int hi,
+                                          int *out, bool *missing, bool cow_missing, casus_error *err);
+/* As casus__data_int for a decimal number ("4.6681293e-06", ".0397"). */
+CASUS_HIDDEN casus_status casus__data_double(const data_file *f, const casus_csv_row *row, size_t k, double *out,
+                                             bool *missing, casus_error *err);
+/* Field k must be exactly `expect` (the dataset's version column). */
+CASUS_HIDDEN casus_status casus__data_expect(const data_file *f, const casus_csv_row *row, size_t k,
+                                             const char *expect, casus_error *err);
+/* When f->text is set, every field of the row, wanted or not, must be a
+ * whole number or blank, except the text columns; so garbled bytes in
+ * columns casus does not read are still caught.  casus__data_parse calls
+ * it on every data row. */
+CASUS_HIDDEN casus_status casus__data_all_numeric(const data_file *f, const casus_csv_row *row, casus_error *err);
+/* Parses the file with fn called on data rows only (the header is checked
+ * here first).  An empty file is an error. */
+CASUS_HIDDEN casus_status casus__data_parse(data_file *f, const char *buf, size_t len, casus_csv_fn fn, void *ud,
+                                            casus_error *err);
+
+/* The loaders, one per file (data_cow.c, data_atop.c). */
+CASUS_HIDDEN casus_status casus__data_cow_states(casus_world *w, const char *name, const char *buf, size_t len,
+                                                 casus_error *err);
+CASUS_HIDDEN casus_status casus__data_cow_system(casus_world *w, const char *name, const char *buf, size_t len,
+                                                 casus_error *err);
+CASUS_HIDDEN casus_status casus__data_cow_majors(casus_world *w, const char *name, const char *buf, size_t len,
+                                                 casus_error *err);
+CASUS_HIDDEN casus_status casus__data_contiguity(casus_world *w, const char *name, const char *buf, size_t len,
+                                                 casus_error *err);
+CASUS_HIDDEN casus_status casus__data_nmc(casus_world *w, const char *name, const char *buf, size_t len,
+                                          casus_error *err);
+CASUS_HIDDEN casus_status casus__data_table(casus_world *w, casus_dataset which, const char *name, const char *buf,
+                                            size_t len, casus_error *err);
+CASUS_HIDDEN casus_status casus__data_atop_spans(casus_world *w, casus_dataset which, const char *name,
+                                                 const char *buf, size_t len, casus_error *err);
+CASUS_HIDDEN casus_status casus__data_atop_members(casus_world *w, const char *name, const char *buf, size_t len,
+                                                   casus_error *err);
+
+#endif

@@ -1,0 +1,3 @@
+/* Fuzz target: the loader of atop/atop5_1m.csv. */
+#define FUZZ_DATASET CASUS_DATASET_ATOP_MEMBERS
+#include "fuzz_data.h"
