@@ -97,7 +97,8 @@ void casus_date_format(casus_day day, char buf[11])
         snprintf(buf, 11, "%s", y < 0 ? "-inf" : "+inf");
         return;
     }
-    snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+    /* Month and day are in range here; the casts tell the compiler so. */
+    snprintf(buf, 11, "%04d-%02u-%02u", y, (unsigned)m % 13u, (unsigned)d % 32u);
 }
 
 casus_span casus_span_partial(int year, int month, int mday)

@@ -715,7 +715,7 @@ static casus_status parse_place(parser *ps)
         } else if (tok_is(ps, "in")) {
             next(ps);
             token at = ps->tok;
-            const char *area;
+            const char *area = NULL;
             if (take_word(ps, "an area id", &area) != CASUS_OK)
                 return ps->status;
             if (!casus_world_area_find(ps->world, area))
