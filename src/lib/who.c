@@ -24,6 +24,7 @@ typedef struct who_ctx {
     casus_vec findings; /* casus_finding */
     casus_vec notes;    /* const char * */
     casus_vec hand;     /* const casus_treaty *: the hand-encoded treaties, for supersession */
+    casus_day atop_end;  /* last day ATOP records; CASUS_DAY_NEVER_AFTER when not loaded */
     casus_trace traces[MAX_TRACES];
     size_t n_traces;
     bool oom;
@@ -297,8 +298,17 @@ static void evaluate(who_ctx *c, const casus_obligation *ob, unsigned flags)
     c->n_traces = 0;
     char buf[96];
     period_text(&ob->valid, buf, sizeof buf);
-    trace(c, "in force", in_force, "%s %s %s under %s from %s", abb(c, ob->obligor),
-          in_force == CASUS_FAILED ? "is not bound to" : "is bound to", abb(c, ob->beneficiary), ob->treaty->id, buf);
+    if (in_force == CASUS_HELD && ob->treaty->from_atop && casus_span_is_open(ob->valid.end) &&
+        c->attack->day > c->atop_end) {
+        /* ATOP records the alliance as in effect on its last day of data;
+         * what happened after that, the data do not say. */
+        char last[11];
+        casus_date_format(c->atop_end, last);
+        trace(c, "in force", CASUS_UNKNOWN, "%s was bound to %s under %s from %s; ATOP's data end on %s, so whether "
+              "it still holds is not recorded", abb(c, ob->obligor), abb(c, ob->beneficiary), ob->treaty->id, buf, last);
+    } else
+        trace(c, "in force", in_force, "%s %s %s under %s from %s", abb(c, ob->obligor),
+              in_force == CASUS_FAILED ? "is not bound to" : "is bound to", abb(c, ob->beneficiary), ob->treaty->id, buf);
     casus_truth mo = casus_world_member(c->world, ob->obligor, c->attack->day);
     if (mo != CASUS_HELD)
         trace(c, "state system", mo, "%s is %s a member of the state system on that day", abb(c, ob->obligor),
@@ -491,7 +501,12 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
     r->mem = *wmem;
     casus__arena_init(&r->arena, &r->mem);
 
-    who_ctx c = {.world = w, .attack = a, .place = place, .mem = *wmem};
+    who_ctx c = {.world = w, .attack = a, .place = place, .mem = *wmem, .atop_end = CASUS_DAY_NEVER_AFTER};
+    const casus_coverage *cov;
+    size_t n_cov = casus__world_coverage(w, &cov);
+    for (size_t i = 0; i < n_cov; i++)
+        if (strstr(cov[i].what, "ATOP"))
+            c.atop_end = cov[i].to;
     c.arena = r->arena; /* findings' strings live in the result's arena */
     casus__vec_init(&c.findings, sizeof(casus_finding));
     casus__vec_init(&c.notes, sizeof(const char *));

@@ -23,6 +23,17 @@ static void span_text(casus_span s, char buf[24])
     casus_span_format(s, buf);
 }
 
+/* "Art. 5" for a treaty's article; ATOP records have no articles, only the
+ * phase casus files them under ("phase 2", or "ATOP" for one phase). */
+static const char *article_label(const casus_obligation *ob, char *buf, size_t size)
+{
+    if (ob->treaty->from_atop)
+        snprintf(buf, size, "(%s)", strcmp(ob->article->number, "ATOP") == 0 ? "ATOP record" : ob->article->number);
+    else
+        snprintf(buf, size, "Art. %s", ob->article->number);
+    return buf;
+}
+
 static const casus_passage *quote_of(const casus_obligation *ob)
 {
     return ob->article && ob->article->n_passages ? &ob->article->passages[0] : NULL;
@@ -64,8 +75,9 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
             last_role = (int)f->role;
         }
         casus_actions_format(ob->actions, buf, sizeof buf);
-        fprintf(out, "  %s -> %s  %s Art. %s  %s, %s, %s  [%s]\n", abb_of(w, ob->obligor, a),
-                abb_of(w, ob->beneficiary, b), ob->treaty->id, ob->article->number, casus_kind_str(ob->kind),
+        char art[64];
+        fprintf(out, "  %s -> %s  %s %s  %s, %s, %s  [%s]\n", abb_of(w, ob->obligor, a),
+                abb_of(w, ob->beneficiary, b), ob->treaty->id, article_label(ob, art, sizeof art), casus_kind_str(ob->kind),
                 casus_timing_str(ob->timing), buf, status_word(f->status));
         const casus_passage *q = quote_of(ob);
         if (q) {
@@ -82,8 +94,10 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
         const casus_obligation *x = r->findings[cf->finding_a].obligation, *y = r->findings[cf->finding_b].obligation;
         if (i == 0)
             fputs("\nconflicts: states bound on both sides\n", out);
-        fprintf(out, "  %s: %s Art. %s (%s) against %s Art. %s (%s)\n", abb_of(w, cf->state, a), x->treaty->id,
-                x->article->number, casus_role_str(r->findings[cf->finding_a].role), y->treaty->id, y->article->number,
+        char ax[64], ay[64];
+        fprintf(out, "  %s: %s %s (%s) against %s %s (%s)\n", abb_of(w, cf->state, a), x->treaty->id,
+                article_label(x, ax, sizeof ax), casus_role_str(r->findings[cf->finding_a].role), y->treaty->id,
+                article_label(y, ay, sizeof ay),
                 casus_role_str(r->findings[cf->finding_b].role));
     }
     fputs("\nrests on:\n", out);

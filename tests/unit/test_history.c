@@ -161,3 +161,22 @@ Test(history, no_data_skips_datasets)
     cr_expect(strstr(r.out, "ATOP 5.1 alliances not loaded"));
     run_free(&r);
 }
+
+/* Past ATOP's last day an alliance it records as still in effect is not
+ * taken as binding: the data stop there, so whether it holds is unknown. */
+Test(history, atop_obligations_after_2018_are_not_decidable)
+{
+    json_t *root = who("ROK", "PRK", "2015-03-01");
+    json_t *o = find(root, "CUB", "PRK", "atop-3975", "defend-target");
+    cr_assert_not_null(o);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "status")), "binding");
+    json_decref(root);
+    root = who("ROK", "PRK", "2025-03-01");
+    o = find(root, "CUB", "PRK", "atop-3975", "defend-target");
+    cr_assert_not_null(o);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "status")), "conditional");
+    json_t *c = condition_with(o, "ATOP's data end on 2018-12-31");
+    cr_assert_not_null(c);
+    cr_assert_str_eq(json_string_value(json_object_get(c, "result")), "not decidable");
+    json_decref(root);
+}
