@@ -88,6 +88,17 @@ typedef struct casus_coverage {
 CASUS_HIDDEN casus_status casus__world_add_coverage(casus_world *world, const char *what, casus_day from,
                                                     casus_day to, casus_error *err);
 CASUS_HIDDEN size_t casus__world_coverage(const casus_world *world, const casus_coverage **first /* OUT */);
+/* Built by casus_world_finish(): the hand-encoded (not ATOP) treaties, and
+ * the last day ATOP's data cover (CASUS_DAY_NEVER_AFTER when not loaded). */
+CASUS_HIDDEN size_t casus__world_hand_treaties(const casus_world *world, const casus_treaty *const **first /* OUT */);
+CASUS_HIDDEN casus_day casus__world_atop_end(const casus_world *world);
+/* Undoing a failed load of the world tables: what was there before it. */
+typedef struct casus_world_snapshot {
+    casus_arena_mark arena;
+    size_t states, places, areas;
+} casus_world_snapshot;
+CASUS_HIDDEN casus_world_snapshot casus__world_snapshot(const casus_world *world);
+CASUS_HIDDEN void casus__world_restore(casus_world *world, casus_world_snapshot snap);
 CASUS_HIDDEN bool casus__area_list_has(const char *list, const char *area, bool *uncertain);
 CASUS_HIDDEN bool casus__ieq(const char *a, const char *b);
 CASUS_HIDDEN bool casus__ieqn(const char *a, const char *b, size_t n);

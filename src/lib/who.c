@@ -15,17 +15,22 @@
 
 #define MAX_TRACES 64
 
+#define TRACE_TEXT 512
+
 typedef struct who_ctx {
     const casus_world *world;
     const casus_attack *attack;
     const casus_place *place;
-    casus_arena arena;
+    casus_arena *arena;  /* the result's: what a kept finding points to lives there */
     casus_mem mem;
-    casus_vec findings; /* casus_finding */
-    casus_vec notes;    /* const char * */
-    casus_vec hand;     /* const casus_treaty *: the hand-encoded treaties, for supersession */
+    casus_vec findings;  /* casus_finding */
+    casus_vec notes;     /* const char * */
     casus_day atop_end;  /* last day ATOP records; CASUS_DAY_NEVER_AFTER when not loaded */
+    /* The candidate under evaluation: its traces and their text stay here
+     * and are copied into the arena only if the finding is kept, since most
+     * candidates are dropped. */
     casus_trace traces[MAX_TRACES];
+    char text[MAX_TRACES][TRACE_TEXT];
     size_t n_traces;
     bool oom;
 } who_ctx;
@@ -34,19 +39,14 @@ struct who_result_impl {
     casus_who_result pub;
     casus_mem mem;
     casus_arena arena;
-    casus_finding *findings;
-    size_t findings_cap;
 };
 
+/* Every obligor and beneficiary is a state of the world (the loaders and the
+ * parser see to that); "?" stands in should one not be. */
 static const char *abb(const who_ctx *c, int ccode)
 {
-    char buf[12];
-    const char *a = casus_world_abb(c->world, ccode, buf);
-    if (a == buf) {
-        char *copy = casus__arena_strdup((casus_arena *)&c->arena, buf);
-        return copy ? copy : "?";
-    }
-    return a;
+    const casus_state *s = casus_world_state_by_ccode(c->world, ccode);
+    return s ? s->abb : "?";
 }
 
 static void trace(who_ctx *c, const char *what, casus_truth truth, const char *fmt, ...)
@@ -58,18 +58,13 @@ static void trace(who_ctx *c, const char *what, casus_truth truth, const char *f
         return;
     va_list ap;
     va_start(ap, fmt);
-    char buf[512];
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(c->text[c->n_traces], TRACE_TEXT, fmt, ap);
     va_end(ap);
-    char *detail = casus__arena_strdup(&c->arena, buf);
-    if (!detail) {
-        c->oom = true;
-        return;
-    }
-    casus_trace *t = &c->traces[c->n_traces++];
+    casus_trace *t = &c->traces[c->n_traces];
     t->what = what;
-    t->detail = detail;
+    t->detail = c->text[c->n_traces];
     t->truth = truth;
+    c->n_traces++;
 }
 
 static void period_text(const casus_period *p, char *buf, size_t size)
@@ -269,10 +264,12 @@ static bool superseded(const who_ctx *c, const casus_obligation *ob, const casus
     if (!ob->treaty->from_atop || ob->treaty->n_atop == 0)
         return false;
     int id = ob->treaty->atop[0];
-    /* Only hand-encoded treaties supersede; casus_who lists them once, so
+    /* Only hand-encoded treaties supersede; the world lists them once, so
      * this does not scan the hundreds of ATOP treaties per candidate. */
-    for (size_t i = 0; i < c->hand.len; i++) {
-        const casus_treaty *t = CASUS_VEC_AT(&c->hand, const casus_treaty *, i);
+    const casus_treaty *const *hand;
+    size_t n_hand = casus__world_hand_treaties(c->world, &hand);
+    for (size_t i = 0; i < n_hand; i++) {
+        const casus_treaty *t = hand[i];
         for (size_t k = 0; k < t->n_atop; k++)
             if (t->atop[k] == id && casus_period_contains(&t->in_force, c->attack->day) != CASUS_FAILED) {
                 *by = t;
@@ -331,11 +328,14 @@ static void evaluate(who_ctx *c, const casus_obligation *ob, unsigned flags)
     if (status == CASUS_FAILED && !(flags & CASUS_WHO_ALL))
         return;
     casus_finding *f = casus__vec_push(&c->findings, &c->mem);
-    casus_trace *tr = casus__arena_memdup(&c->arena, c->traces, c->n_traces * sizeof *tr);
+    casus_trace *tr = casus__arena_memdup(c->arena, c->traces, c->n_traces * sizeof *tr);
     if (!f || !tr) {
         c->oom = true;
         return;
     }
+    for (size_t i = 0; i < c->n_traces; i++)
+        if (!(tr[i].detail = casus__arena_strdup(c->arena, c->text[i])))
+            c->oom = true;
     f->obligation = ob;
     f->role = (casus_role)role;
     f->status = status;
@@ -435,7 +435,7 @@ static void add_note(who_ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    char *s = casus__arena_strdup(&c->arena, buf);
+    char *s = casus__arena_strdup(c->arena, buf);
     const char **slot = s ? casus__vec_push(&c->notes, &c->mem) : NULL;
     if (!slot) {
         c->oom = true;
@@ -448,9 +448,8 @@ static void coverage_notes(who_ctx *c)
 {
     const casus_coverage *cov;
     size_t n = casus__world_coverage(c->world, &cov);
-    size_t hand = 0;
-    for (size_t i = 0; i < casus_world_treaty_count(c->world); i++)
-        hand += !casus_world_treaty_at(c->world, i)->from_atop;
+    const casus_treaty *const *first;
+    size_t hand = casus__world_hand_treaties(c->world, &first);
     add_note(c, "hand-encoded treaties: %zu (treaties/*.treaty), each evaluated on its own dates", hand);
     bool atop = false;
     for (size_t i = 0; i < n; i++) {
@@ -501,52 +500,48 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
     r->mem = *wmem;
     casus__arena_init(&r->arena, &r->mem);
 
-    who_ctx c = {.world = w, .attack = a, .place = place, .mem = *wmem, .atop_end = CASUS_DAY_NEVER_AFTER};
-    const casus_coverage *cov;
-    size_t n_cov = casus__world_coverage(w, &cov);
-    for (size_t i = 0; i < n_cov; i++)
-        if (strstr(cov[i].what, "ATOP"))
-            c.atop_end = cov[i].to;
-    c.arena = r->arena; /* findings' strings live in the result's arena */
-    casus__vec_init(&c.findings, sizeof(casus_finding));
-    casus__vec_init(&c.notes, sizeof(const char *));
-    casus__vec_init(&c.hand, sizeof(const casus_treaty *));
-    for (size_t i = 0; i < casus_world_treaty_count(w) && !c.oom; i++) {
-        const casus_treaty *t = casus_world_treaty_at(w, i);
-        const casus_treaty **slot = t->from_atop ? NULL : casus__vec_push(&c.hand, &c.mem);
-        if (!t->from_atop && !slot)
-            c.oom = true;
-        else if (slot)
-            *slot = t;
+    /* The context is large (the candidate's trace text): keep it off the stack. */
+    who_ctx *c = casus__mem_alloc(wmem, sizeof *c);
+    if (!c) {
+        casus_who_free(&r->pub);
+        return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     }
+    memset(c, 0, sizeof *c);
+    c->world = w;
+    c->attack = a;
+    c->place = place;
+    c->mem = *wmem;
+    c->arena = &r->arena;
+    c->atop_end = casus__world_atop_end(w);
+    casus__vec_init(&c->findings, sizeof(casus_finding));
+    casus__vec_init(&c->notes, sizeof(const char *));
 
     const int bens[2] = {a->target, a->attacker};
-    for (int k = 0; k < 2 && !c.oom; k++) {
+    for (int k = 0; k < 2 && !c->oom; k++) {
         const casus_obligation *first;
         size_t n = casus_world_obligations_to(w, bens[k], &first);
-        for (size_t i = 0; i < n && !c.oom; i++)
-            evaluate(&c, &first[i], flags);
+        for (size_t i = 0; i < n && !c->oom; i++)
+            evaluate(c, &first[i], flags);
     }
-    if (c.findings.len)
-        qsort(c.findings.data, c.findings.len, sizeof(casus_finding), cmp_finding);
-    coverage_notes(&c);
-    r->arena = c.arena;
-    casus_status st = c.oom ? CASUS_NOMEM : CASUS_OK;
+    if (c->findings.len)
+        qsort(c->findings.data, c->findings.len, sizeof(casus_finding), cmp_finding);
+    coverage_notes(c);
+    casus_status st = c->oom ? CASUS_NOMEM : CASUS_OK;
     if (st == CASUS_OK) {
         r->pub.attack = *a;
         r->pub.place = place;
-        r->pub.findings = casus__arena_memdup(&r->arena, c.findings.data, c.findings.len * sizeof(casus_finding));
-        r->pub.n_findings = c.findings.len;
-        r->pub.notes = casus__arena_memdup(&r->arena, c.notes.data, c.notes.len * sizeof(const char *));
-        r->pub.n_notes = c.notes.len;
+        r->pub.findings = casus__arena_memdup(&r->arena, c->findings.data, c->findings.len * sizeof(casus_finding));
+        r->pub.n_findings = c->findings.len;
+        r->pub.notes = casus__arena_memdup(&r->arena, c->notes.data, c->notes.len * sizeof(const char *));
+        r->pub.n_notes = c->notes.len;
         if (!r->pub.findings || !r->pub.notes)
             st = CASUS_NOMEM;
     }
     if (st == CASUS_OK)
-        st = find_conflicts(&c, r, r->pub.findings, r->pub.n_findings);
-    casus__vec_free(&c.findings, &c.mem);
-    casus__vec_free(&c.notes, &c.mem);
-    casus__vec_free(&c.hand, &c.mem);
+        st = find_conflicts(c, r, r->pub.findings, r->pub.n_findings);
+    casus__vec_free(&c->findings, &c->mem);
+    casus__vec_free(&c->notes, &c->mem);
+    casus__mem_free(wmem, c, sizeof *c);
     if (st != CASUS_OK) {
         casus_who_free(&r->pub);
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory evaluating the attack");

@@ -34,7 +34,10 @@ struct casus_world {
     casus_vec obligations; /* casus_obligation */
     casus_vec coverage;    /* casus_coverage */
     size_t by_beneficiary[MAX_CCODE + 1]; /* offsets into obligations */
+    size_t spells_of[MAX_CCODE + 1];      /* offsets into spells, sorted by state, once finished */
     void *datasets;        /* data.c's store, in the arena; NULL until loaded */
+    casus_vec hand;        /* const casus_treaty *: the hand-encoded ones, built by finish */
+    casus_day atop_end;    /* last day ATOP's data cover, built by finish */
     bool finished;
 };
 
@@ -81,6 +84,7 @@ casus_status casus_world_create_with(casus_alloc_fn fn, void *ud, casus_world **
     casus__vec_init(&w->treaties, sizeof(const casus_treaty *));
     casus__vec_init(&w->obligations, sizeof(casus_obligation));
     casus__vec_init(&w->coverage, sizeof(casus_coverage));
+    casus__vec_init(&w->hand, sizeof(const casus_treaty *));
     *out = w;
     return CASUS_OK;
 }
@@ -97,6 +101,7 @@ void casus_world_free(casus_world *w)
     casus__vec_free(&w->treaties, &mem);
     casus__vec_free(&w->obligations, &mem);
     casus__vec_free(&w->coverage, &mem);
+    casus__vec_free(&w->hand, &mem);
     casus__arena_free(&w->arena);
     mem.fn(mem.ud, w, sizeof *w, 0);
 }
@@ -146,6 +151,7 @@ casus_status casus__world_add_state(casus_world *w, int ccode, const char *abb, 
 
 casus_status casus_world_add_spell(casus_world *w, int ccode, casus_period period, casus_error *err)
 {
+    w->finished = false;
     if (!ccode_ok(ccode))
         return casus_error_set(err, CASUS_RANGE, NULL, 0, 0, "state code %d is out of range", ccode);
     spell *s = casus__vec_push(&w->spells, &w->mem);
@@ -156,15 +162,28 @@ casus_status casus_world_add_spell(casus_world *w, int ccode, casus_period perio
     return CASUS_OK;
 }
 
+/* The spells to look through for a state: after casus_world_finish() just
+ * that state's (the index), before it every spell (callers filter). */
+static size_t spell_range(const casus_world *w, int ccode, const spell **first)
+{
+    *first = w->spells.data;
+    if (!w->finished)
+        return w->spells.len;
+    *first += w->spells_of[ccode];
+    return w->spells_of[ccode + 1] - w->spells_of[ccode];
+}
+
 size_t casus_world_spells(const casus_world *w, int ccode, casus_period *out, size_t max)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < w->spells.len; i++) {
-        const spell *s = &CASUS_VEC_AT(&w->spells, spell, i);
-        if (s->ccode != ccode)
+    if (!ccode_ok(ccode))
+        return 0;
+    const spell *sp;
+    size_t n = 0, len = spell_range(w, ccode, &sp);
+    for (size_t i = 0; i < len; i++) {
+        if (sp[i].ccode != ccode)
             continue;
         if (n < max)
-            out[n] = s->period;
+            out[n] = sp[i].period;
         n++;
     }
     return n;
@@ -176,8 +195,10 @@ casus_truth casus_world_member(const casus_world *w, int ccode, casus_day day)
         return CASUS_FAILED;
     bool any = false;
     casus_truth best = CASUS_FAILED;
-    for (size_t i = 0; i < w->spells.len; i++) {
-        const spell *s = &CASUS_VEC_AT(&w->spells, spell, i);
+    const spell *sp;
+    size_t len = spell_range(w, ccode, &sp);
+    for (size_t i = 0; i < len; i++) {
+        const spell *s = &sp[i];
         if (s->ccode != ccode)
             continue;
         any = true;
@@ -440,6 +461,14 @@ static casus_status build_treaty_obligations(casus_world *w, const casus_treaty 
     return CASUS_OK;
 }
 
+static int cmp_spell(const void *pa, const void *pb)
+{
+    const spell *a = pa, *b = pb;
+    if (a->ccode != b->ccode)
+        return a->ccode < b->ccode ? -1 : 1;
+    return (a->period.start.lo > b->period.start.lo) - (a->period.start.lo < b->period.start.lo);
+}
+
 static int cmp_obligation(const void *pa, const void *pb)
 {
     const casus_obligation *a = pa, *b = pb;
@@ -471,12 +500,36 @@ casus_status casus_world_finish(casus_world *w, casus_error *err)
     }
     if (w->obligations.len)
         qsort(w->obligations.data, w->obligations.len, sizeof(casus_obligation), cmp_obligation);
+    /* Spells by state, then start: a state's spells stay in time order. */
+    if (w->spells.len)
+        qsort(w->spells.data, w->spells.len, sizeof(spell), cmp_spell);
+    for (size_t c = 0, i = 0; c <= MAX_CCODE; c++) {
+        while (i < w->spells.len && CASUS_VEC_AT(&w->spells, spell, i).ccode < (int)c)
+            i++;
+        w->spells_of[c] = i;
+    }
     size_t k = 0;
     for (int c = 0; c <= MAX_CCODE; c++) {
         while (k < w->obligations.len && CASUS_VEC_AT(&w->obligations, casus_obligation, k).beneficiary < c)
             k++;
         w->by_beneficiary[c] = k;
     }
+    /* What every `who` query needs about the whole world, worked out once:
+     * the hand-encoded treaties (they supersede ATOP records) and where
+     * ATOP's data end. */
+    w->hand.len = 0;
+    for (size_t i = 0; i < w->treaties.len; i++) {
+        const casus_treaty *t = CASUS_VEC_AT(&w->treaties, const casus_treaty *, i);
+        const casus_treaty **slot = t->from_atop ? NULL : casus__vec_push(&w->hand, &w->mem);
+        if (!t->from_atop && !slot)
+            return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory building the treaty index");
+        if (slot)
+            *slot = t;
+    }
+    w->atop_end = CASUS_DAY_NEVER_AFTER;
+    for (size_t i = 0; i < w->coverage.len; i++)
+        if (strstr(CASUS_VEC_AT(&w->coverage, casus_coverage, i).what, "ATOP"))
+            w->atop_end = CASUS_VEC_AT(&w->coverage, casus_coverage, i).to;
     w->finished = true;
     return CASUS_OK;
 }
@@ -516,4 +569,35 @@ size_t casus__world_coverage(const casus_world *w, const casus_coverage **first)
 {
     *first = w->coverage.data;
     return w->coverage.len;
+}
+
+size_t casus__world_hand_treaties(const casus_world *w, const casus_treaty *const **first)
+{
+    *first = w->hand.data;
+    return w->finished ? w->hand.len : 0;
+}
+
+casus_day casus__world_atop_end(const casus_world *w)
+{
+    return w->atop_end;
+}
+
+casus_world_snapshot casus__world_snapshot(const casus_world *w)
+{
+    casus_world_snapshot snap = {casus__arena_mark(&w->arena), w->states.len, w->places.len, w->areas.len};
+    return snap;
+}
+
+void casus__world_restore(casus_world *w, casus_world_snapshot snap)
+{
+    for (size_t i = snap.states; i < w->states.len; i++)
+        w->state_of[CASUS_VEC_AT(&w->states, state_rec *, i)->pub.ccode] = 0;
+    for (int c = 0; c < MAX_CCODE; c++)
+        if ((size_t)w->home_override[c] > snap.places)
+            w->home_override[c] = 0;
+    w->states.len = snap.states;
+    w->places.len = snap.places;
+    w->areas.len = snap.areas;
+    casus__arena_rollback(&w->arena, snap.arena);
+    w->finished = false;
 }
