@@ -182,55 +182,53 @@ void casus__vec_free(casus_vec *vec, const casus_mem *mem)
     vec->len = vec->cap = 0;
 }
 
-casus_status casus__read_file(const casus_mem *mem, const char *path, size_t max, char **data,
-                              size_t *len, casus_error *err)
+casus_status casus__read_file(const casus_mem *mem, const char *path, size_t max, char **data, size_t *len,
+                              casus_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return casus_error_set(err, CASUS_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     size_t cap = 64 * 1024, n = 0;
     char *buf = casus__mem_alloc(mem, cap + 1);
-    if (!buf) {
-        fclose(f);
-        return casus_error_set(err, CASUS_NOMEM, path, 0, 0, "out of memory reading the file");
-    }
-    for (;;) {
+    casus_status st = buf ? CASUS_OK : CASUS_NOMEM;
+    while (st == CASUS_OK) {
         if (n == cap) {
+            /* Full: either the file ends exactly here, or it needs more room. */
+            int c = fgetc(f);
+            if (c == EOF)
+                break;
             if (cap >= max) {
-                casus__mem_free(mem, buf, cap + 1);
-                fclose(f);
-                return casus_error_set(err, CASUS_TOOBIG, path, 0, 0,
-                                       "file is larger than the %zu-byte limit", max);
+                st = CASUS_TOOBIG;
+                break;
             }
             size_t ncap = cap * 2 > max ? max : cap * 2;
             char *nb = casus__mem_realloc(mem, buf, cap + 1, ncap + 1);
             if (!nb) {
-                casus__mem_free(mem, buf, cap + 1);
-                fclose(f);
-                return casus_error_set(err, CASUS_NOMEM, path, 0, 0, "out of memory reading the file");
+                st = CASUS_NOMEM;
+                break;
             }
             buf = nb;
             cap = ncap;
+            buf[n++] = (char)c;
         }
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (got == 0)
             break;
     }
-    bool bad = ferror(f);
+    if (st == CASUS_OK && ferror(f))
+        st = CASUS_IO;
     fclose(f);
-    if (bad) {
-        casus__mem_free(mem, buf, cap + 1);
-        return casus_error_set(err, CASUS_IO, path, 0, 0, "read error");
+    if (st != CASUS_OK) {
+        casus__mem_free(mem, buf, buf ? cap + 1 : 0);
+        return casus_error_set(err, st, path, 0, 0, "%s",
+                               st == CASUS_TOOBIG ? "file is larger than the size limit"
+                               : st == CASUS_NOMEM ? "out of memory reading the file" : "read error");
     }
-    if (n == cap && cap >= max) {
-        /* Exactly at the cap: fine, but make sure nothing is beyond it. */
-    }
+    /* Callers free the buffer with casus__mem_free(mem, data, 0): the size is
+     * a hint the hook may ignore, and the default one does. */
     buf[n] = '\0';
-    /* Shrinking is not needed: callers free with the returned capacity via len+1 rule. */
     *data = buf;
     *len = n;
-    /* Record the capacity in the byte after the data is not possible; callers free
-     * through casus__mem_free with size 0, which the default hook ignores. */
     return CASUS_OK;
 }

@@ -44,7 +44,6 @@ typedef struct parser {
     /* the article under construction */
     casus_vec passages, rules;
     bool in_article;
-    casus_article *article_slot_hint;
     const char *article_number, *article_title;
     int article_line;
     /* the passage under construction: its text grows line by line */
@@ -60,7 +59,6 @@ typedef struct parser {
     int rule_col;
     /* header fields seen */
     bool seen_title, seen_signed, seen_in_force, seen_ends;
-    int in_force_line, ends_line, signed_line;
 } parser;
 
 /* ---- errors ------------------------------------------------------------- */
@@ -347,7 +345,6 @@ static casus_status parse_ends(parser *ps)
     if (ps->seen_ends)
         return FAIL_TOK(ps, kw, "'ends' given twice");
     ps->seen_ends = true;
-    ps->ends_line = kw.line;
     if (tok_is(ps, "never")) {
         ps->t->in_force.end = casus_span_open();
         ps->t->end_cause = CASUS_END_NONE;
@@ -905,7 +902,6 @@ static casus_status parse_header_stmt(parser *ps)
         if (ps->seen_signed)
             return FAIL_TOK(ps, kw, "'signed' given twice");
         ps->seen_signed = true;
-        ps->signed_line = kw.line;
         if (take_date(ps, &ps->t->signed_on) != CASUS_OK)
             return ps->status;
     } else if (tok_is(ps, "in-force")) {
@@ -913,7 +909,6 @@ static casus_status parse_header_stmt(parser *ps)
         if (ps->seen_in_force)
             return FAIL_TOK(ps, kw, "'in-force' given twice");
         ps->seen_in_force = true;
-        ps->in_force_line = kw.line;
         token at = ps->tok;
         if (take_date(ps, &ps->t->in_force.start) != CASUS_OK)
             return ps->status;
