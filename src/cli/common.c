@@ -134,31 +134,28 @@ int cli_output_open(cli_output *out, const char *path, casus_error *err)
     if (!out->tmp)
         return cli_fail((casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory"), err));
     snprintf(out->tmp, n, "%s.tmpXXXXXX", path);
+    const char *failed = NULL;
     int fd = mkstemp(out->tmp);
-    if (fd < 0) {
-        casus_error_set(err, CASUS_IO, path, 0, 0, "cannot create a temporary file beside it: %s", strerror(errno));
-        free(out->tmp);
-        out->tmp = NULL;
-        return cli_fail(err);
+    if (fd < 0)
+        failed = "cannot create a temporary file beside it";
+    else {
+        /* mkstemp creates the file 0600; give it the mode a plain fopen would. */
+        mode_t mask = umask(0);
+        umask(mask);
+        if (fchmod(fd, 0666 & ~mask) != 0)
+            failed = "cannot set the file's mode";
+        else if (!(out->fp = fdopen(fd, "w")))
+            failed = "cannot open";
     }
-    /* mkstemp creates the file 0600; give it the mode a plain fopen would. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        close(fd);
-        unlink(out->tmp);
+    if (failed) {
+        int saved = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(out->tmp);
+        }
         free(out->tmp);
         out->tmp = NULL;
-        casus_error_set(err, CASUS_IO, path, 0, 0, "cannot set the file's mode: %s", strerror(errno));
-        return cli_fail(err);
-    }
-    out->fp = fdopen(fd, "w");
-    if (!out->fp) {
-        close(fd);
-        unlink(out->tmp);
-        free(out->tmp);
-        out->tmp = NULL;
-        casus_error_set(err, CASUS_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        casus_error_set(err, CASUS_IO, path, 0, 0, "%s: %s", failed, strerror(saved));
         return cli_fail(err);
     }
     out->path = path;
