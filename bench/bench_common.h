@@ -1,5 +1,6 @@
-/* Shared by the casus benchmarks: finding the source tree and the data
- * directory, a clock, a fixed-seed generator, and medians. */
+/* Shared by the casus benchmarks and compare-dyads: finding the source
+ * tree and the data directory, loading a world, wall and CPU clocks, a
+ * fixed-seed generator, and medians. */
 #ifndef CASUS_BENCH_COMMON_H
 #define CASUS_BENCH_COMMON_H
 
@@ -18,6 +19,15 @@ static inline double bench_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU time of the process: on a shared machine wall time also counts the
+ * other processes' turns, so benchmarks print both. */
+static inline double bench_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -45,6 +55,14 @@ static inline double bench_quantile(double *v, size_t n, double q)
     return v[k];
 }
 
+/* The median of v (sorted in place): for an even n the mean of the two
+ * middle values, where bench_quantile takes the nearer one. */
+static inline double bench_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, bench_cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* The data directory: argv, then CASUS_DATA and the defaults. */
 static inline const char *bench_data_dir(const char *arg, char *buf, size_t size)
 {
@@ -54,6 +72,23 @@ static inline const char *bench_data_dir(const char *arg, char *buf, size_t size
         exit(2);
     }
     return buf;
+}
+
+/* A new world with the datasets of `what` (CASUS_DATA_*) from dir,
+ * finished; NULL, after a message on stderr naming prog, when it cannot. */
+static inline casus_world *bench_load_world(const char *prog, const char *dir, unsigned what)
+{
+    casus_world *w = NULL;
+    casus_error err;
+    if (casus_world_create(&w, &err) != CASUS_OK || casus_data_load(w, dir, what, &err) != CASUS_OK ||
+        casus_world_finish(w, &err) != CASUS_OK) {
+        char buf[1024];
+        casus_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "%s: %s\n", prog, buf);
+        casus_world_free(w);
+        return NULL;
+    }
+    return w;
 }
 
 static inline const char *bench_share_dir(void)

@@ -2,54 +2,23 @@
  * by year, beside peacesciencer's published figures for the same table.
  *
  * Usage: bench-export [DATA_DIR] [--runs N] [--output FILE]
- * DATA_DIR defaults to $CASUS_DATA.  Three figures are timed, each the
+ * DATA_DIR defaults to $CASUS_DATA and then casus's own defaults.  Three figures are timed, each the
  * median of N runs (default 11): loading the world (COW and ATOP files),
  * building the table in memory (the rows handed to a callback that counts
  * them: what peacesciencer's two calls do), and building it and writing the
  * CSV to FILE (default: a temporary file, removed afterwards). */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "casus/data.h"
+#include "bench_common.h"
 #include "casus/export.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU time of the process: on a shared machine wall time also counts the
- * other processes' turns, so both are printed. */
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static long peak_kb(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static casus_status count(void *ud, const casus_dyad *row)
@@ -87,24 +56,9 @@ static casus_status store(void *ud, const casus_dyad *row)
     return CASUS_OK;
 }
 
-static casus_world *load(const char *dir)
-{
-    casus_world *w = NULL;
-    casus_error err;
-    if (casus_world_create(&w, &err) != CASUS_OK || casus_data_load(w, dir, CASUS_DATA_COW | CASUS_DATA_ATOP, &err) ||
-        casus_world_finish(w, &err) != CASUS_OK) {
-        char buf[1024];
-        casus_error_format(&err, buf, sizeof buf);
-        fprintf(stderr, "bench-export: %s\n", buf);
-        casus_world_free(w);
-        return NULL;
-    }
-    return w;
-}
-
 int main(int argc, char **argv)
 {
-    const char *dir = getenv("CASUS_DATA"), *output = NULL;
+    const char *dir_arg = NULL, *output = NULL;
     int runs = 11;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
@@ -112,12 +66,14 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
             output = argv[++i];
         else
-            dir = argv[i];
+            dir_arg = argv[i];
     }
-    if (!dir || runs < 1 || runs > 1000) {
-        fprintf(stderr, "usage: bench-export DATA_DIR [--runs N] [--output FILE]\n");
+    if (runs < 1 || runs > 1000) {
+        fprintf(stderr, "usage: bench-export [DATA_DIR] [--runs N] [--output FILE]\n");
         return 2;
     }
+    char dir_buf[4096];
+    const char *dir = bench_data_dir(dir_arg, dir_buf, sizeof dir_buf);
     char tmp[] = "/tmp/casus-bench-export-XXXXXX";
     if (!output) {
         int fd = mkstemp(tmp);
@@ -140,11 +96,11 @@ int main(int argc, char **argv)
     casus_dyads_opts o = {.from_year = 1816, .to_year = 2018};
     casus_error err;
     for (int r = 0; r < runs; r++) {
-        double w0 = now(), c0 = cpu();
-        casus_world *w = load(dir);
+        double w0 = bench_now(), c0 = bench_cpu_now();
+        casus_world *w = bench_load_world("bench-export", dir, CASUS_DATA_COW | CASUS_DATA_ATOP);
         if (!w)
             return 1;
-        double w1 = now(), c1 = cpu();
+        double w1 = bench_now(), c1 = bench_cpu_now();
         if (r == 0)
             rss_world = peak_kb();
         rows = 0;
@@ -152,22 +108,22 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench-export: %s\n", err.message);
             return 1;
         }
-        double w2 = now(), c2 = cpu();
+        double w2 = bench_now(), c2 = bench_cpu_now();
         packed table = {0};
         if (casus_dyads_scan(w, &o, store, &table, &err) != CASUS_OK || table.n != rows) {
             fprintf(stderr, "bench-export: %s\n", err.message);
             return 1;
         }
-        double w3 = now(), c3 = cpu();
+        double w3 = bench_now(), c3 = bench_cpu_now();
         free(table.v);
-        double w4 = now(), c4 = cpu();
+        double w4 = bench_now(), c4 = bench_cpu_now();
         FILE *fp = fopen(output, "w");
         if (!fp || casus_dyads_write(w, &o, CASUS_DYADS_CSV, fp, &err) != CASUS_OK) {
             fprintf(stderr, "bench-export: cannot write %s\n", output);
             return 1;
         }
         fclose(fp);
-        double w5 = now(), c5 = cpu();
+        double w5 = bench_now(), c5 = bench_cpu_now();
         t[0][LOAD][r] = w1 - w0, t[1][LOAD][r] = c1 - c0;
         t[0][COUNT][r] = w2 - w1, t[1][COUNT][r] = c2 - c1;
         t[0][TABLE][r] = w3 - w2, t[1][TABLE][r] = c3 - c2;
@@ -180,7 +136,7 @@ int main(int argc, char **argv)
     double m[2][STEPS];
     for (int a = 0; a < 2; a++)
         for (int b = 0; b < STEPS; b++)
-            m[a][b] = median(t[a][b], runs) * 1e3;
+            m[a][b] = bench_median(t[a][b], (size_t)runs) * 1e3;
 
     printf("casus export dyads --directed --unit year --from 1816 --to 2018 (%zu rows)\n", rows);
     printf("median of %d runs, in ms                      wall      CPU\n", runs);

@@ -5,14 +5,13 @@
  * alliances behind it and examples.  docs/export.md explains the classes.
  *
  * Usage: compare-dyads [DATA_DIR] [--examples N]
- * DATA_DIR defaults to $CASUS_DATA; it holds cow/, atop/ and peacesciencer/. */
+ * DATA_DIR defaults to $CASUS_DATA and then casus's own defaults; it holds
+ * cow/, atop/ and peacesciencer/. */
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
-#include "casus/data.h"
+#include "bench_common.h"
 #include "casus/export.h"
 
 typedef struct ref_row {
@@ -151,35 +150,27 @@ typedef struct dis_class {
 
 int main(int argc, char **argv)
 {
-    const char *dir = getenv("CASUS_DATA");
+    const char *dir_arg = NULL;
     size_t max_examples = 5;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--examples") == 0 && i + 1 < argc)
             max_examples = (size_t)atoi(argv[++i]);
         else
-            dir = argv[i];
+            dir_arg = argv[i];
     }
-    if (!dir) {
-        fprintf(stderr, "usage: compare-dyads DATA_DIR [--examples N]\n");
-        return 2;
-    }
-    casus_world *w = NULL;
-    casus_error err;
-    if (casus_world_create(&w, &err) != CASUS_OK || casus_data_load(w, dir, CASUS_DATA_COW | CASUS_DATA_ATOP, &err) ||
-        casus_world_finish(w, &err) != CASUS_OK) {
-        char buf[1024];
-        casus_error_format(&err, buf, sizeof buf);
-        fprintf(stderr, "compare-dyads: %s\n", buf);
-        casus_world_free(w);
+    char dir_buf[4096];
+    const char *dir = bench_data_dir(dir_arg, dir_buf, sizeof dir_buf);
+    casus_world *w = bench_load_world("compare-dyads", dir, CASUS_DATA_COW | CASUS_DATA_ATOP);
+    if (!w)
         return 1;
-    }
+    casus_error err;
     table mine = {0}, ref = {0};
     casus_dyads_opts o = {.from_year = 1816, .to_year = 2018};
     if (casus_dyads_scan(w, &o, collect, &mine, &err) != CASUS_OK) {
         fprintf(stderr, "compare-dyads: %s\n", err.message);
         return 1;
     }
-    char path[4096];
+    char path[sizeof dir_buf + 64];
     snprintf(path, sizeof path, "%s/peacesciencer/atop_ddy_1816_2018.csv.gz", dir);
     if (read_reference(path, &ref)) {
         fprintf(stderr, "compare-dyads: cannot read %s\n", path);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include <criterion/criterion.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
@@ -83,19 +84,37 @@ run_result run_argv(char *const argv[])
     return r;
 }
 
-run_result run_casus(const char *arg0, ...)
+static run_result run_casus_v(const char *arg0, va_list ap)
 {
     char *argv[64];
     int n = 0;
     const char *bin = getenv("CASUS_BIN");
     argv[n++] = (char *)(bin ? bin : "casus");
-    va_list ap;
-    va_start(ap, arg0);
-    for (const char *a = arg0; a && n < 63; a = va_arg(ap, const char *))
+    for (const char *a = arg0; a; a = va_arg(ap, const char *)) {
+        cr_assert_lt(n, 63, "too many arguments for run_casus");
         argv[n++] = (char *)a;
-    va_end(ap);
+    }
     argv[n] = NULL;
     return run_argv(argv);
+}
+
+run_result run_casus(const char *arg0, ...)
+{
+    va_list ap;
+    va_start(ap, arg0);
+    run_result r = run_casus_v(arg0, ap);
+    va_end(ap);
+    return r;
+}
+
+void expect_casus_exit(int status, const char *arg0, ...)
+{
+    va_list ap;
+    va_start(ap, arg0);
+    run_result r = run_casus_v(arg0, ap);
+    va_end(ap);
+    cr_assert_eq(r.status, status, "casus %s ...: exit %d, expected %d: %s", arg0, r.status, status, r.err);
+    run_free(&r);
 }
 
 void run_free(run_result *r)
@@ -120,7 +139,9 @@ const char *test_data_dir(void)
 char *make_temp_dir(void)
 {
     char *t = strdup("/tmp/casus-test-XXXXXX");
-    return mkdtemp(t) ? t : NULL;
+    cr_assert_not_null(t);
+    cr_assert_not_null(mkdtemp(t), "cannot make a temporary directory");
+    return t;
 }
 
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -134,6 +155,13 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 void rm_rf(const char *path)
 {
     nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void rm_temp_dir(char *dir)
+{
+    if (dir)
+        rm_rf(dir);
+    free(dir);
 }
 
 char *slurp(const char *path, size_t *len)
@@ -156,6 +184,14 @@ char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+size_t count_of(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, what)) != NULL; p += strlen(what))
+        n++;
+    return n;
+}
+
 int spit(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
@@ -163,4 +199,26 @@ int spit(const char *path, const char *data, size_t len)
         return -1;
     size_t w = fwrite(data, 1, len, f);
     return fclose(f) == 0 && w == len ? 0 : -1;
+}
+
+char *slurp_test_data(const char *rel, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", test_data_dir(), rel);
+    char *text = slurp(path, len);
+    cr_assert_not_null(text, "cannot read %s (CASUS_TEST_DATA)", path);
+    return text;
+}
+
+void *fail_after_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    fail_after *f = ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if (f->left-- <= 0)
+        return NULL;
+    return realloc(ptr, nsize);
 }

@@ -13,36 +13,10 @@
 
 static casus_day ymd(int y, int m, int d) { return casus_day_from_ymd(y, m, d); }
 
-static char *read_data(const char *rel, size_t *len)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", test_data_dir(), rel);
-    char *buf = slurp(path, len);
-    cr_assert(buf, "cannot read %s", path);
-    return buf;
-}
-
 static casus_world *empty_world(void)
 {
     casus_world *w = NULL;
     cr_assert_eq(casus_world_create(&w, NULL), CASUS_OK);
-    return w;
-}
-
-/* One world with every dataset, loaded once per test process. */
-static casus_world *full_world(void)
-{
-    static casus_world *w;
-    if (w)
-        return w;
-    casus_error err;
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    w = empty_world();
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    casus_status st = casus_data_load(w, test_data_dir(), CASUS_DATA_ALL, &err);
-    cr_assert_eq(st, CASUS_OK, "%s:%d:%d: %s", err.file, err.line, err.col, err.message);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
     return w;
 }
 
@@ -51,11 +25,41 @@ static casus_status load_text(casus_world *w, casus_dataset which, const char *t
     return casus_data_load_text(w, which, "test.csv", text, strlen(text), err);
 }
 
+/* A world with the world tables and the datasets of `what` (CASUS_DATA_*),
+ * finished.  Criterion runs every test in a process of its own, so nothing
+ * loaded here outlives its test: each test asks only for the datasets its
+ * assertions read (all of them cost several times more, most under the
+ * sanitizers), and atop_obligation_count keeps a world with everything.
+ * The world stays, reachable, to the end of the test process. */
+static casus_world *data_world(unsigned what)
+{
+    static casus_world *w;
+    cr_assert_null(w, "one data world a test");
+    casus_error err;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    w = empty_world();
+    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
+    casus_status st = casus_data_load(w, test_data_dir(), what, &err);
+    cr_assert_eq(st, CASUS_OK, "%s:%d:%d: %s", err.file, err.line, err.col, err.message);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
+    return w;
+}
+
+/* A world made of one dataset given as text, which must load. */
+static casus_world *text_world(casus_dataset which, const char *text)
+{
+    casus_world *w = empty_world();
+    casus_error err;
+    cr_assert_eq(load_text(w, which, text, &err), CASUS_OK, "%s", err.message);
+    return w;
+}
+
 /* ---- COW ---------------------------------------------------------------- */
 
 Test(data, cow_spells_drive_membership)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW);
     casus_period sp[8];
     /* Germany: 1816-1945 and from 1990-10-03 (states2016). */
     size_t n = casus_world_spells(w, 255, sp, 8);
@@ -73,11 +77,9 @@ Test(data, cow_spells_drive_membership)
 
 Test(data, states_missing_from_world_tables_are_added)
 {
-    casus_world *w = empty_world();
-    casus_error err;
-    const char *text = "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\r\n"
-                       "BAV,245,Bavaria,1816,1,1,1871,1,18,2016";
-    cr_assert_eq(load_text(w, CASUS_DATASET_COW_STATES, text, &err), CASUS_OK, "%s", err.message);
+    casus_world *w = text_world(CASUS_DATASET_COW_STATES,
+                                "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\r\n"
+                                "BAV,245,Bavaria,1816,1,1,1871,1,18,2016");
     const casus_state *s = casus_world_state_by_ccode(w, 245);
     cr_assert(s);
     cr_expect_str_eq(s->abb, "BAV");
@@ -89,12 +91,10 @@ Test(data, states_missing_from_world_tables_are_added)
 
 Test(data, cow_missing_day_gives_a_partial_date)
 {
-    casus_world *w = empty_world();
-    casus_error err;
     /* -9: the day is unknown (State System Membership codebook v2016). */
-    const char *text = "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
-                       "XXX,998,Testland,1900,6,-9,1910,-9,-9,2016\n";
-    cr_assert_eq(load_text(w, CASUS_DATASET_COW_STATES, text, &err), CASUS_OK, "%s", err.message);
+    casus_world *w = text_world(CASUS_DATASET_COW_STATES,
+                                "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
+                                "XXX,998,Testland,1900,6,-9,1910,-9,-9,2016\n");
     casus_period p;
     cr_assert_eq(casus_world_spells(w, 998, &p, 1), 1);
     cr_expect_eq(p.start.lo, ymd(1900, 6, 1));
@@ -110,7 +110,7 @@ Test(data, cow_missing_day_gives_a_partial_date)
 Test(data, line_endings_and_final_newline)
 {
     size_t len;
-    char *buf = read_data("cow/states2016.csv", &len);
+    char *buf = slurp_test_data("cow/states2016.csv", &len);
     /* CRLF as distributed, no final newline; then bare CR; then LF. */
     char *cr = malloc(len + 2), *lf = malloc(len + 2);
     size_t ncr = 0, nlf = 0;
@@ -177,7 +177,7 @@ Test(data, errors_name_file_line_and_column)
 
 Test(data, system_years_and_majors)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW);
     cr_expect_eq(casus_data_system_year(w, 255, 1939), CASUS_HELD);
     cr_expect_eq(casus_data_system_year(w, 255, 1950), CASUS_FAILED);
     cr_expect_eq(casus_data_system_year(w, 255, 2017), CASUS_UNKNOWN); /* past the data: missing */
@@ -189,7 +189,7 @@ Test(data, system_years_and_majors)
 
 Test(data, contiguity)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_CONTIGUITY);
     int type;
     casus_truth sure;
     cr_assert_eq(casus_data_contiguity(w, 20, 2, ymd(1950, 1, 1), &type, &sure), CASUS_OK);
@@ -207,7 +207,7 @@ Test(data, contiguity)
 
 Test(data, nmc_and_missing_values)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_NMC);
     double cinc;
     cr_assert_eq(casus_data_cinc(w, 2, 1816, &cinc), CASUS_OK);
     cr_expect_float_eq(cinc, 0.039697491, 1e-12);
@@ -220,11 +220,8 @@ Test(data, nmc_and_missing_values)
     cr_assert_eq(casus_data_nmc(w, 2, 1816, &v), CASUS_OK);
     cr_expect_float_eq(v.milex, 3823, 1e-9);
     /* -9 in a field is NAN in that field only. */
-    casus_world *t = empty_world();
-    casus_error err;
-    const char *text = "stateabb,ccode,year,milex,milper,irst,pec,tpop,upop,cinc,version\r\n"
-                       "USA,2,1816,-9,17,80,254,8659,-9,.039697491,2021\r\n";
-    cr_assert_eq(load_text(t, CASUS_DATASET_NMC, text, &err), CASUS_OK, "%s", err.message);
+    casus_world *t = text_world(CASUS_DATASET_NMC, "stateabb,ccode,year,milex,milper,irst,pec,tpop,upop,cinc,version\r\n"
+                                                   "USA,2,1816,-9,17,80,254,8659,-9,.039697491,2021\r\n");
     cr_assert_eq(casus_data_nmc(t, 2, 1816, &v), CASUS_OK);
     cr_expect(isnan(v.milex));
     cr_expect(isnan(v.upop));
@@ -234,7 +231,7 @@ Test(data, nmc_and_missing_values)
 
 Test(data, plain_tables)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_WARS | CASUS_DATA_MID);
     const casus_table *b = casus_data_table(w, "MIDB");
     cr_assert(b);
     cr_expect_eq(casus_table_rows(b), 5883);
@@ -258,7 +255,7 @@ Test(data, plain_tables)
 
 Test(data, atop_alliance_as_treaty)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_ATOP);
     const casus_treaty *t = casus_world_treaty_find(w, "atop-1335");
     cr_assert(t);
     cr_expect_eq(t->from_atop, 1);
@@ -296,7 +293,7 @@ Test(data, atop_alliance_as_treaty)
 
 Test(data, atop_phases_become_articles)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_ATOP);
     const casus_treaty *t = casus_world_treaty_find(w, "atop-2440");
     cr_assert(t);
     cr_assert_eq(t->n_articles, 2);
@@ -316,7 +313,7 @@ Test(data, atop_phases_become_articles)
 
 Test(data, atop_partial_dates)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_ATOP);
     /* ATOP 1115: UKG and RUS sign in June 1844, day unknown (DAYENT blank). */
     const casus_treaty *t = casus_world_treaty_find(w, "atop-1115");
     cr_assert(t);
@@ -336,7 +333,7 @@ Test(data, atop_partial_dates)
 
 Test(data, atop_member_left_and_came_back)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_ATOP);
     /* Member 651 (Egypt) has two rows in phase 0 of ATOP 3015: two
      * stretches of membership, two party entries. */
     const casus_treaty *t = casus_world_treaty_find(w, "atop-3015");
@@ -349,7 +346,7 @@ Test(data, atop_member_left_and_came_back)
 
 Test(data, atop_obvary_is_marked)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_ATOP);
     const casus_treaty *t = casus_world_treaty_find(w, "atop-1355");
     cr_assert(t);
     bool marked = false;
@@ -362,7 +359,7 @@ Test(data, atop_obvary_is_marked)
 
 Test(data, atop_member_without_cow_code_is_dropped)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_COW | CASUS_DATA_ATOP);
     /* ATOP 1320: France and Annam (8152, no COW code). */
     const casus_treaty *t = casus_world_treaty_find(w, "atop-1320");
     cr_assert(t);
@@ -372,7 +369,7 @@ Test(data, atop_member_without_cow_code_is_dropped)
 
 Test(data, atop_obligation_count)
 {
-    casus_world *w = full_world();
+    casus_world *w = data_world(CASUS_DATA_ALL);
     size_t n = casus_world_obligation_count(w);
     /* 789 alliances make some tens of thousands of directed obligations. */
     cr_expect(n > 20000 && n < 200000, "%zu obligations", n);
@@ -381,7 +378,7 @@ Test(data, atop_obligation_count)
 Test(data, atop_member_file_alone)
 {
     size_t len;
-    char *buf = read_data("atop/atop5_1m.csv", &len);
+    char *buf = slurp_test_data("atop/atop5_1m.csv", &len);
     casus_world *w = empty_world();
     casus_error err;
     cr_assert_eq(casus_data_load_text(w, CASUS_DATASET_ATOP_MEMBERS, "m.csv", buf, len, &err), CASUS_OK, "%s",
@@ -401,13 +398,13 @@ Test(data, atop_members_must_match_alliance_file)
     casus_world *w = empty_world();
     casus_error err;
     size_t len;
-    char *a = read_data("atop/atop5_1a.csv", &len);
+    char *a = slurp_test_data("atop/atop5_1a.csv", &len);
     /* Only the header and the first alliance (1005). */
     char *nl = strchr(strchr(a, '\n') + 1, '\n');
     cr_assert_eq(casus_data_load_text(w, CASUS_DATASET_ATOP_ALLIANCES, "a.csv", a, (size_t)(nl + 1 - a), &err), CASUS_OK,
                  "%s", err.message);
     free(a);
-    char *m = read_data("atop/atop5_1m.csv", &len);
+    char *m = slurp_test_data("atop/atop5_1m.csv", &len);
     cr_expect_eq(casus_data_load_text(w, CASUS_DATASET_ATOP_MEMBERS, "m.csv", m, len, &err), CASUS_PARSE);
     cr_expect(strstr(err.message, "not in atop/atop5_1a.csv"), "%s", err.message);
     cr_expect_gt(err.line, 1);
@@ -510,7 +507,7 @@ Test(data, every_real_file_loads)
 {
     for (size_t k = 0; k < N_FILES; k++) {
         size_t len;
-        char *buf = read_data(all_files[k].file, &len);
+        char *buf = slurp_test_data(all_files[k].file, &len);
         casus_world *w = empty_world();
         casus_error err;
         cr_expect_eq(casus_data_load_text(w, all_files[k].which, all_files[k].file, buf, len, &err), CASUS_OK,
@@ -525,7 +522,7 @@ Test(data, truncated_copies_fail)
 {
     for (size_t k = 0; k < N_FILES; k++) {
         size_t len;
-        char *buf = read_data(all_files[k].file, &len);
+        char *buf = slurp_test_data(all_files[k].file, &len);
         /* Cut a few bytes into a data line: the last record is short. */
         const int lines[] = {2, 3, 10, 50};
         for (size_t c = 0; c < 4; c++) {
@@ -547,7 +544,7 @@ Test(data, garbled_copies_fail)
 {
     for (size_t k = 0; k < N_FILES; k++) {
         size_t len;
-        char *buf = read_data(all_files[k].file, &len);
+        char *buf = slurp_test_data(all_files[k].file, &len);
         char *copy = malloc(len + 1);
         /* A digit of the first field of a data line turned into a letter. */
         for (int line = 2; line <= 40; line += 19) {
@@ -580,23 +577,6 @@ Test(data, garbled_copies_fail)
 
 /* ---- out of memory -------------------------------------------------------- */
 
-typedef struct fail_alloc {
-    long left; /* allocations to grant before failing */
-} fail_alloc;
-
-static void *failing(void *ud, void *p, size_t os, size_t ns)
-{
-    (void)os;
-    fail_alloc *f = ud;
-    if (ns == 0) {
-        free(p);
-        return NULL;
-    }
-    if (f->left-- <= 0)
-        return NULL;
-    return realloc(p, ns);
-}
-
 Test(data, out_of_memory_is_reported)
 {
     /* A small member file: 1335 and 2440. */
@@ -607,10 +587,10 @@ Test(data, out_of_memory_is_reported)
     cr_assert(corpus);
     bool ok = false;
     for (long n = 1; n < 2000 && !ok; n += 3) {
-        fail_alloc f = {.left = n};
+        fail_after f = {.left = n};
         casus_world *w = NULL;
         casus_error err;
-        if (casus_world_create_with(failing, &f, &w, &err) != CASUS_OK)
+        if (casus_world_create_with(fail_after_alloc, &f, &w, &err) != CASUS_OK)
             continue;
         casus_status st = casus_data_load_text(w, CASUS_DATASET_ATOP_MEMBERS, "m.csv", corpus, len, &err);
         cr_expect(st == CASUS_OK || st == CASUS_NOMEM, "status %d", st);

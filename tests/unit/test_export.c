@@ -143,6 +143,14 @@ static const casus_dyad *find(const rows *r, int a, int b, int year)
     return NULL;
 }
 
+/* The flags of the row (a, b, year), which must be there. */
+static unsigned flags_at(const rows *r, int a, int b, int year)
+{
+    const casus_dyad *d = find(r, a, b, year);
+    cr_assert_not_null(d, "no row %d,%d,%d", a, b, year);
+    return d->flags;
+}
+
 static void sorted(const rows *r)
 {
     for (size_t i = 1; i < r->n; i++) {
@@ -221,15 +229,15 @@ Test(export, flags_from_a_hand_encoded_treaty)
     casus_world *w = make_world(false, true);
     rows r = scan(w, 1949, 1962, CASUS_DYADS_YEAR, CASUS_DYADS_CASUS, 0);
     const unsigned A = CASUS_DYAD_ALLIANCE, D = CASUS_DYAD_DEFENSE, C = CASUS_DYAD_CONSUL;
-    cr_assert_eq(find(&r, 2, 20, 1949)->flags, 0u);
+    cr_assert_eq(flags_at(&r, 2, 20, 1949), 0u);
     /* In force from 1950-06-01: some day of 1950 counts. */
-    cr_assert_eq(find(&r, 2, 20, 1950)->flags, A | D);
-    cr_assert_eq(find(&r, 20, 2, 1950)->flags, A, "Canada owes nothing, but is an ally");
-    cr_assert_eq(find(&r, 2, 20, 1955)->flags, A | D | C);
-    cr_assert_eq(find(&r, 20, 2, 1955)->flags, A | C);
-    cr_assert_eq(find(&r, 20, 2, 1960)->flags, A | C);
-    cr_assert_eq(find(&r, 20, 2, 1961)->flags, 0u);
-    cr_assert_eq(find(&r, 2, 365, 1955)->flags, 0u);
+    cr_assert_eq(flags_at(&r, 2, 20, 1950), A | D);
+    cr_assert_eq(flags_at(&r, 20, 2, 1950), A, "Canada owes nothing, but is an ally");
+    cr_assert_eq(flags_at(&r, 2, 20, 1955), A | D | C);
+    cr_assert_eq(flags_at(&r, 20, 2, 1955), A | C);
+    cr_assert_eq(flags_at(&r, 20, 2, 1960), A | C);
+    cr_assert_eq(flags_at(&r, 20, 2, 1961), 0u);
+    cr_assert_eq(flags_at(&r, 2, 365, 1955), 0u);
     free(r.v);
     casus_world_free(w);
 }
@@ -281,21 +289,21 @@ Test(export, atop_directed_flags)
     rows r = scan(w, 1831, 1849, CASUS_DYADS_YEAR, CASUS_DYADS_ATOP, 0);
     const unsigned A = CASUS_DYAD_ALLIANCE, D = CASUS_DYAD_DEFENSE;
     /* peacesciencer's own example: France pledges defense to Belgium. */
-    cr_assert_eq(find(&r, 220, 211, 1832)->flags, A | D);
-    cr_assert_eq(find(&r, 211, 220, 1832)->flags, A);
-    cr_assert_eq(find(&r, 211, 220, 1833)->flags, A);
-    cr_assert_eq(find(&r, 211, 220, 1834)->flags, 0u);
+    cr_assert_eq(flags_at(&r, 220, 211, 1832), A | D);
+    cr_assert_eq(flags_at(&r, 211, 220, 1832), A);
+    cr_assert_eq(flags_at(&r, 211, 220, 1833), A);
+    cr_assert_eq(flags_at(&r, 211, 220, 1834), 0u);
     /* The United States joined after both had left, in the same year. */
-    cr_assert_eq(find(&r, 2, 211, 1833)->flags, 0u);
-    cr_assert_eq(find(&r, 220, 2, 1833)->flags, 0u);
+    cr_assert_eq(flags_at(&r, 2, 211, 1833), 0u);
+    cr_assert_eq(flags_at(&r, 220, 2, 1833), 0u);
     /* Muenchengraetz: each of three pledges defense to each other. */
-    cr_assert_eq(find(&r, 255, 300, 1833)->flags, A | D);
-    cr_assert_eq(find(&r, 365, 255, 1848)->flags, A | D);
-    cr_assert_eq(find(&r, 365, 255, 1849)->flags, 0u);
+    cr_assert_eq(flags_at(&r, 255, 300, 1833), A | D);
+    cr_assert_eq(flags_at(&r, 365, 255, 1848), A | D);
+    cr_assert_eq(flags_at(&r, 365, 255, 1849), 0u);
     /* The source ATOP leaves the hand-encoded treaty out. */
     free(r.v);
     rows t = scan(w, 1955, 1955, CASUS_DYADS_YEAR, CASUS_DYADS_ATOP, 0);
-    cr_assert_eq(find(&t, 2, 20, 1955)->flags, 0u);
+    cr_assert_eq(flags_at(&t, 2, 20, 1955), 0u);
     free(t.v);
     casus_world_free(w);
 }
@@ -330,12 +338,12 @@ Test(export, hand_encoded_treaty_replaces_atop_record)
     cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
     const unsigned A = CASUS_DYAD_ALLIANCE, C = CASUS_DYAD_CONSUL, D = CASUS_DYAD_DEFENSE;
     rows r = scan(w, 1832, 1833, CASUS_DYADS_YEAR, CASUS_DYADS_CASUS, 0);
-    cr_assert_eq(find(&r, 220, 211, 1832)->flags, A);
-    cr_assert_eq(find(&r, 211, 220, 1832)->flags, A | C);
+    cr_assert_eq(flags_at(&r, 220, 211, 1832), A);
+    cr_assert_eq(flags_at(&r, 211, 220, 1832), A | C);
     free(r.v);
     rows a = scan(w, 1832, 1833, CASUS_DYADS_YEAR, CASUS_DYADS_ATOP, 0);
-    cr_assert_eq(find(&a, 220, 211, 1832)->flags, A | D);
-    cr_assert_eq(find(&a, 211, 220, 1832)->flags, A);
+    cr_assert_eq(flags_at(&a, 220, 211, 1832), A | D);
+    cr_assert_eq(flags_at(&a, 211, 220, 1832), A);
     free(a.v);
     casus_world_free(w);
 }
@@ -389,10 +397,7 @@ Test(export, csv_and_json_text)
     cr_assert(strstr(csv, "\n20,2,1950,1,0,0,0,0,0\n"), "%s", csv);
     /* 6 states in 1950 (Germany out, Austria-Hungary gone, Suriname and South
      * Vietnam not yet in). */
-    size_t lines = 0;
-    for (const char *p = csv; *p; p++)
-        lines += *p == '\n';
-    cr_assert_eq(lines, 1u + 6u * 5u);
+    cr_assert_eq(count_of(csv, "\n"), 1u + 6u * 5u);
     free(csv);
 
     char *json = write_to_string(w, &o, CASUS_DYADS_JSON);
@@ -447,32 +452,18 @@ Test(export, write_error)
     casus_world_free(w);
 }
 
-/* An allocator that fails after a given number of allocations. */
-static long budget;
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (budget-- <= 0)
-        return NULL;
-    return realloc(ptr, nsize);
-}
-
 Test(export, out_of_memory)
 {
     for (long fail_at = 0;; fail_at++) {
         casus_world *w = NULL;
         casus_error err;
-        budget = 1L << 30;
-        cr_assert_eq(casus_world_create_with(failing_alloc, NULL, &w, &err), CASUS_OK);
+        /* Memory enough to build the world; then fail_at allocations. */
+        fail_after budget = {1L << 30};
+        cr_assert_eq(casus_world_create_with(fail_after_alloc, &budget, &w, &err), CASUS_OK);
         cr_assert_eq(casus_data_load_text(w, CASUS_DATASET_COW_STATES, "s", STATES, sizeof STATES - 1, &err), CASUS_OK);
         cr_assert_eq(casus_world_load_treaty_text(w, "t", TREATY, sizeof TREATY - 1, &err), CASUS_OK);
         cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
-        budget = fail_at;
+        budget.left = fail_at;
         rows r = {0};
         for (int unit = 0; unit < 2; unit++) {
             casus_dyads_opts o = {.from_year = 1900, .to_year = 1990, .unit = (casus_dyads_unit)unit,
@@ -480,9 +471,9 @@ Test(export, out_of_memory)
             casus_status st = casus_dyads_scan(w, &o, collect, &r, &err);
             cr_assert(st == CASUS_OK || st == CASUS_NOMEM, "%d", (int)st);
         }
-        bool done = budget > 0;
+        bool done = budget.left > 0;
         free(r.v);
-        budget = 1L << 30;
+        budget.left = 1L << 30;
         casus_world_free(w);
         if (done)
             break;
@@ -496,18 +487,10 @@ Test(export, command)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "--directed"), "%s", r.err);
     run_free(&r);
-    r = run_casus("export", "dyads", "--directed", "--unit", "week", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("export", "dyads", "--directed", "--from", "1990", "--to", "1980", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("export", "dyads", "--directed", "--from", "1700", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("export", "tables", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
+    expect_casus_exit(2, "export", "dyads", "--directed", "--unit", "week", NULL);
+    expect_casus_exit(2, "export", "dyads", "--directed", "--from", "1990", "--to", "1980", NULL);
+    expect_casus_exit(2, "export", "dyads", "--directed", "--from", "1700", NULL);
+    expect_casus_exit(2, "export", "tables", NULL);
     r = run_casus("export", "--help", NULL);
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "casus export dyads"));
@@ -522,10 +505,11 @@ static casus_world *real_world(void)
     casus_world *w = NULL;
     casus_error err;
     cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
-    if (casus_data_load(w, dir, CASUS_DATA_COW | CASUS_DATA_ATOP, &err) != CASUS_OK) {
-        casus_world_free(w);
-        cr_skip_test("datasets not readable under %s: %s", dir, err.message);
-    }
+    /* The data are always there (tests/meson.build sets CASUS_TEST_DATA):
+     * without them this is a failure, not a skip, or the check against
+     * peacesciencer would pass unseen. */
+    cr_assert_eq(casus_data_load(w, dir, CASUS_DATA_COW | CASUS_DATA_ATOP, &err), CASUS_OK,
+                 "datasets not readable under %s: %s:%d:%d: %s", dir, err.file, err.line, err.col, err.message);
     cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
     return w;
 }
@@ -538,11 +522,8 @@ Test(export, false_dyads_equal_peacesciencers, .timeout = 60)
     rows with = scan(w, 1816, 2016, CASUS_DYADS_YEAR, CASUS_DYADS_ATOP, CASUS_DYADS_KEEP_FALSE);
     rows without = scan(w, 1816, 2016, CASUS_DYADS_YEAR, CASUS_DYADS_ATOP, 0);
     cr_assert_eq(with.n - without.n, 60u);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/peacesciencer/false_cow_dyads.csv", test_data_dir());
     size_t len;
-    char *text = slurp(path, &len);
-    cr_assert_not_null(text, "%s", path);
+    char *text = slurp_test_data("peacesciencer/false_cow_dyads.csv", &len);
     /* Walk both tables in step: what `with` has and `without` lacks. */
     size_t j = 0, found = 0;
     for (size_t i = 0; i < with.n; i++) {

@@ -188,14 +188,6 @@ static bool exists(const char *dir, const char *file)
     return stat(path, &st) == 0;
 }
 
-static int count_of(const char *s, const char *what)
-{
-    int n = 0;
-    for (const char *p = s; (p = strstr(p, what)) != NULL; p += strlen(what))
-        n++;
-    return n;
-}
-
 static bool same_as_test_data(const char *dir, const char *file)
 {
     char a[4096], b[4096];
@@ -207,6 +199,30 @@ static bool same_as_test_data(const char *dir, const char *file)
     free(x);
     free(y);
     return same;
+}
+
+/* Fetches one file from `from` into a fresh data directory; the command
+ * must exit with `status`, say `says` on standard error, and leave neither
+ * the file nor any hidden leftover behind. */
+static void expect_fetch_fails(const char *from, const char *file, int status, const char *says)
+{
+    char *dir = make_temp_dir();
+    run_result r = run_casus("data", "fetch", "--from", from, "--data", dir, file, NULL);
+    cr_assert_eq(r.status, status, "%s", r.err);
+    cr_assert(strstr(r.err, says), "%s", r.err);
+    cr_assert(!exists(dir, file));
+    cr_assert_eq(hidden_entries(dir), 0);
+    run_free(&r);
+    rm_temp_dir(dir);
+}
+
+/* Fetches one or two files (file2 may be NULL) from the local copy of the
+ * test data into dir; that must work. */
+static void fetch_local(const char *dir, const char *file, const char *file2)
+{
+    run_result r = run_casus("data", "fetch", "--from", test_data_dir(), "--data", dir, file, file2, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
 }
 
 /* ---- the manifest ---- */
@@ -331,9 +347,12 @@ Test(manifest, truncated_and_garbled_copies)
         copy[(seed >> 8) % len] = "\"/,.!\n\0x"[round % 8];
         casus_manifest *m = NULL;
         casus_error err;
-        if (casus_manifest_parse("garbled.csv", copy, len, &m, &err) == CASUS_OK)
+        if (casus_manifest_parse("garbled.csv", copy, len, &m, &err) == CASUS_OK) {
             for (size_t i = 0; i < casus_manifest_count(m); i++)
                 cr_assert_null(strstr(casus_manifest_at(m, i)->file, ".."));
+        } else {
+            cr_assert_neq(err.message[0], '\0', "round %d: an error without a message", round);
+        }
         casus_manifest_free(m);
         free(copy);
     }
@@ -358,8 +377,7 @@ Test(manifest, sha256_known_answer)
     cr_assert_arr_eq(sha, want, 32);
     snprintf(path, sizeof path, "%s/none", dir);
     cr_assert_eq(casus_sha256_file(path, sha, &bytes, &err), CASUS_NOTFOUND);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 /* ---- fetching over HTTP ---- */
@@ -393,8 +411,7 @@ Test(fetch, every_file_over_http_then_skipped)
     cr_assert(strstr(r.out, "14 files: 14 good"));
     run_free(&r);
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 Test(fetch, corrupted_file_is_rejected_and_nothing_left)
@@ -414,82 +431,50 @@ Test(fetch, corrupted_file_is_rejected_and_nothing_left)
     cr_assert_eq(hidden_entries(dir), 0);
     run_free(&r);
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 /* A forced fetch that fails leaves the good copy already there alone. */
 Test(fetch, failed_forced_fetch_keeps_the_old_file)
 {
     char *dir = make_temp_dir();
-    run_result r = run_casus("data", "fetch", "--from", test_data_dir(), "--data", dir, "cow/majors2016.csv", NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    run_free(&r);
+    fetch_local(dir, "cow/majors2016.csv", NULL);
     server s = {.corrupt = "cow/majors2016.csv"};
     server_start(&s);
-    r = run_casus("data", "fetch", "--force", "--from", s.base, "--data", dir, "cow/majors2016.csv", NULL);
+    run_result r = run_casus("data", "fetch", "--force", "--from", s.base, "--data", dir, "cow/majors2016.csv", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(same_as_test_data(dir, "cow/majors2016.csv"));
     cr_assert_eq(hidden_entries(dir), 0);
     run_free(&r);
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 Test(fetch, not_found_is_an_error)
 {
     server s = {.missing = "cow/majors2016.csv"};
     server_start(&s);
-    char *dir = make_temp_dir();
-    run_result r = run_casus("data", "fetch", "--from", s.base, "--data", dir, "cow/majors2016.csv", NULL);
-    cr_assert_eq(r.status, 1, "%s", r.err);
-    cr_assert(strstr(r.err, "cow/majors2016.csv: HTTP status 404 from http://127.0.0.1:"), "%s", r.err);
-    cr_assert(!exists(dir, "cow/majors2016.csv"));
-    cr_assert_eq(hidden_entries(dir), 0);
-    run_free(&r);
+    expect_fetch_fails(s.base, "cow/majors2016.csv", 1, "cow/majors2016.csv: HTTP status 404 from http://127.0.0.1:");
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
 }
 
 Test(fetch, truncated_downloads_are_errors)
 {
     server s = {.cut = "cow/contdir.csv", .half = "cow/states2016.csv"};
     server_start(&s);
-    char *dir = make_temp_dir();
     /* The connection drops before the announced length: a transfer error. */
-    run_result r = run_casus("data", "fetch", "--from", s.base, "--data", dir, "cow/contdir.csv", NULL);
-    cr_assert_eq(r.status, 1, "%s", r.err);
-    cr_assert(strstr(r.err, "cow/contdir.csv: "), "%s", r.err);
-    cr_assert(!exists(dir, "cow/contdir.csv"));
-    run_free(&r);
+    expect_fetch_fails(s.base, "cow/contdir.csv", 1, "cow/contdir.csv: ");
     /* No length announced and a clean end after half: the size is wrong. */
-    r = run_casus("data", "fetch", "--from", s.base, "--data", dir, "cow/states2016.csv", NULL);
-    cr_assert_eq(r.status, 2, "%s", r.err);
-    cr_assert(strstr(r.err, "gave 5422 bytes, expected 10845"), "%s", r.err);
-    cr_assert(!exists(dir, "cow/states2016.csv"));
-    cr_assert_eq(hidden_entries(dir), 0);
-    run_free(&r);
+    expect_fetch_fails(s.base, "cow/states2016.csv", 2, "gave 5422 bytes, expected 10845");
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
 }
 
 Test(fetch, longer_than_expected_is_refused)
 {
     server s = {.longer = "cow/majors2016.csv"};
     server_start(&s);
-    char *dir = make_temp_dir();
-    run_result r = run_casus("data", "fetch", "--from", s.base, "--data", dir, "cow/majors2016.csv", NULL);
-    cr_assert_eq(r.status, 2, "%s", r.err);
-    cr_assert(strstr(r.err, "more than the 539 bytes expected"), "%s", r.err);
-    cr_assert(!exists(dir, "cow/majors2016.csv"));
-    cr_assert_eq(hidden_entries(dir), 0);
-    run_free(&r);
+    expect_fetch_fails(s.base, "cow/majors2016.csv", 2, "more than the 539 bytes expected");
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
 }
 
 Test(fetch, redirects_are_followed)
@@ -504,8 +489,7 @@ Test(fetch, redirects_are_followed)
     cr_assert(same_as_test_data(dir, "cow/majors2016.csv"));
     run_free(&r);
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 Test(fetch, connection_refused_is_a_network_error)
@@ -515,14 +499,7 @@ Test(fetch, connection_refused_is_a_network_error)
     char base[64];
     snprintf(base, sizeof base, "%s", s.base);
     server_stop(&s); /* nobody listens on that port any more */
-    char *dir = make_temp_dir();
-    run_result r = run_casus("data", "fetch", "--from", base, "--data", dir, "cow/majors2016.csv", NULL);
-    cr_assert_eq(r.status, 1, "%s", r.err);
-    cr_assert(strstr(r.err, "cow/majors2016.csv: cannot fetch http://127.0.0.1:"), "%s", r.err);
-    cr_assert_eq(hidden_entries(dir), 0);
-    run_free(&r);
-    rm_rf(dir);
-    free(dir);
+    expect_fetch_fails(base, "cow/majors2016.csv", 1, "cow/majors2016.csv: cannot fetch http://127.0.0.1:");
 }
 
 Test(fetch, from_a_local_directory)
@@ -540,10 +517,8 @@ Test(fetch, from_a_local_directory)
     cr_assert(same_as_test_data(dir, "cow/majors2016.csv"));
     cr_assert_eq(hidden_entries(dir), 0);
     run_free(&r);
-    rm_rf(empty);
-    free(empty);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(empty);
+    rm_temp_dir(dir);
 }
 
 /* Builds a zip in memory; returns its size. */
@@ -569,23 +544,14 @@ static size_t make_zip(char *buf, size_t cap, int n, const char *const *names, c
     return used;
 }
 
-static char *test_file(const char *file, size_t *len)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", test_data_dir(), file);
-    char *t = slurp(path, len);
-    cr_assert_not_null(t);
-    return t;
-}
-
 /* The official path: archives downloaded once, members (nested too)
  * extracted, bare files taken as they are.  The addresses are the test
  * server's, through a manifest written here. */
 Test(fetch, archive_members_with_a_manifest)
 {
     size_t lstates, lmajors;
-    char *states = test_file("cow/states2016.csv", &lstates);
-    char *majors = test_file("cow/majors2016.csv", &lmajors);
+    char *states = slurp_test_data("cow/states2016.csv", &lstates);
+    char *majors = slurp_test_data("cow/majors2016.csv", &lmajors);
     static char inner[1 << 16], outer[1 << 17];
     const char *in_names[] = {"majors2016.csv"};
     const char *in_data[] = {majors};
@@ -648,8 +614,7 @@ Test(fetch, archive_members_with_a_manifest)
     cr_assert_eq(hidden_entries(data), 0);
     run_free(&r);
     server_stop(&s);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
     free(states);
     free(majors);
 }
@@ -657,14 +622,11 @@ Test(fetch, archive_members_with_a_manifest)
 Test(fetch, verify_finds_changed_and_missing_files)
 {
     char *dir = make_temp_dir();
-    run_result r = run_casus("data", "fetch", "--from", test_data_dir(), "--data", dir, "cow/majors2016.csv",
-                             "cow/states2016.csv", NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    run_free(&r);
+    fetch_local(dir, "cow/majors2016.csv", "cow/states2016.csv");
     char path[4096];
     snprintf(path, sizeof path, "%s/cow/majors2016.csv", dir);
     cr_assert_eq(spit(path, "changed\n", 8), 0);
-    r = run_casus("data", "verify", "--data", dir, "cow/majors2016.csv", "cow/states2016.csv", "cow/contdir.csv", NULL);
+    run_result r = run_casus("data", "verify", "--data", dir, "cow/majors2016.csv", "cow/states2016.csv", "cow/contdir.csv", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "cow/majors2016.csv: checksum mismatch"), "%s", r.err);
     cr_assert(strstr(r.err, "cow/contdir.csv: missing from"), "%s", r.err);
@@ -676,8 +638,7 @@ Test(fetch, verify_finds_changed_and_missing_files)
     cr_assert(strstr(r.out, "fetched  cow/majors2016.csv"));
     cr_assert(same_as_test_data(dir, "cow/majors2016.csv"));
     run_free(&r);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 Test(fetch, data_dir_from_the_environment)
@@ -696,35 +657,24 @@ Test(fetch, data_dir_from_the_environment)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(exists(dir, "cow/majors2016.csv"));
     run_free(&r);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 Test(fetch, command_misuse)
 {
-    run_result r = run_casus("data", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("data", "pull", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("data", "fetch", "--from", "ftp://example.org/x", "--data", "/tmp/casus-never", NULL);
+    expect_casus_exit(2, "data", NULL);
+    expect_casus_exit(2, "data", "pull", NULL);
+    run_result r = run_casus("data", "fetch", "--from", "ftp://example.org/x", "--data", "/tmp/casus-never", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "only http and https"), "%s", r.err);
     run_free(&r);
-    r = run_casus("data", "fetch", "--from", "/nonexistent-mirror", "--data", "/tmp/casus-never", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
+    expect_casus_exit(2, "data", "fetch", "--from", "/nonexistent-mirror", "--data", "/tmp/casus-never", NULL);
     r = run_casus("data", "fetch", "--data", "/tmp/casus-never", "cow/nothing.csv", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "'cow/nothing.csv' is not a file of the manifest"), "%s", r.err);
     run_free(&r);
-    r = run_casus("data", "verify", "--force", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("data", "fetch", "--manifest", "/nonexistent/m.csv", NULL);
-    cr_assert_eq(r.status, 1);
-    run_free(&r);
+    expect_casus_exit(2, "data", "verify", "--force", NULL);
+    expect_casus_exit(1, "data", "fetch", "--manifest", "/nonexistent/m.csv", NULL);
     r = run_casus("data", "--help", NULL);
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "Usage: casus data fetch"));
@@ -764,6 +714,5 @@ Test(fetch, library_options)
     casus_fetcher_free(f);
     casus_fetcher_free(NULL);
     casus_manifest_free(m);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }

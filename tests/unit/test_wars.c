@@ -14,15 +14,6 @@ static const char header[] =
     "StartMonth2,StartDay2,StartYear2,EndMonth2,EndDay2,EndYear2,TransFrom,WhereFought,Initiator,Outcome,TransTo,"
     "BatDeath,Version";
 
-static char *war_file(size_t *len)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", test_data_dir(), CASUS_WARS_FILE);
-    char *text = slurp(path, len);
-    cr_assert_not_null(text, "cannot read %s (CASUS_TEST_DATA)", path);
-    return text;
-}
-
 static casus_wars *load_real(void)
 {
     casus_wars *w = NULL;
@@ -41,6 +32,26 @@ static const casus_war_participant *find_part(const casus_war *war, int ccode, i
     return NULL;
 }
 
+/* The participant, which must be there. */
+static const casus_war_participant *part(const casus_war *war, int ccode, int side)
+{
+    const casus_war_participant *p = find_part(war, ccode, side);
+    cr_assert_not_null(p, "war %d: no participant %d on side %d", war->number, ccode, side);
+    return p;
+}
+
+/* War `number`, which must be there, with its name and the number of
+ * participants on each side. */
+static const casus_war *expect_war(const casus_wars *w, int number, const char *name, size_t side1, size_t side2)
+{
+    const casus_war *war = casus_wars_find(w, number);
+    cr_assert_not_null(war, "no war %d", number);
+    cr_assert_str_eq(war->name, name);
+    cr_assert_eq(war->n_side[0], side1, "war %d: side 1", number);
+    cr_assert_eq(war->n_side[1], side2, "war %d: side 2", number);
+    return war;
+}
+
 static void assert_date(const casus_war_date *d, int y, int m, int day)
 {
     cr_assert_eq(d->kind, CASUS_WAR_DATE_KNOWN);
@@ -49,6 +60,19 @@ static void assert_date(const casus_war_date *d, int y, int m, int day)
     cr_assert_eq(d->day, day);
     cr_assert_eq(d->span.lo, casus_day_from_ymd(y, m, day));
     cr_assert_eq(d->span.hi, d->span.lo);
+}
+
+/* How a date is written for people (casus_war_date_format) and in CSV and
+ * JSON (casus_war_date_iso; NULL: not checked). */
+static void assert_date_text(const casus_war_date *d, const char *text, const char *iso)
+{
+    char buf[40], iso_buf[16];
+    casus_war_date_format(d, buf);
+    cr_assert_str_eq(buf, text);
+    if (iso) {
+        casus_war_date_iso(d, iso_buf);
+        cr_assert_str_eq(iso_buf, iso);
+    }
 }
 
 /* Loads text made of the header and the given rows (joined with CR, as
@@ -87,15 +111,11 @@ Test(wars, real_file_has_95_wars)
 Test(wars, franco_spanish_war)
 {
     casus_wars *w = load_real();
-    const casus_war *war = casus_wars_find(w, 1);
-    cr_assert_not_null(war);
-    cr_assert_str_eq(war->name, "Franco-Spanish War");
+    const casus_war *war = expect_war(w, 1, "Franco-Spanish War", 1, 1);
     cr_assert_eq(war->n_participants, 2);
     assert_date(&war->start, 1823, 4, 7);
     assert_date(&war->end, 1823, 11, 13);
-    const casus_war_participant *fra = find_part(war, 220, 1), *spn = find_part(war, 230, 2);
-    cr_assert_not_null(fra);
-    cr_assert_not_null(spn);
+    const casus_war_participant *fra = part(war, 220, 1), *spn = part(war, 230, 2);
     cr_assert_str_eq(fra->state_name, "France");
     cr_assert(fra->initiator);
     cr_assert(!spn->initiator);
@@ -113,25 +133,22 @@ Test(wars, franco_spanish_war)
 Test(wars, world_war_one)
 {
     casus_wars *w = load_real();
-    const casus_war *war = casus_wars_find(w, 106);
-    cr_assert_str_eq(war->name, "World War I");
-    cr_assert_eq(war->n_side[0], 11);
-    cr_assert_eq(war->n_side[1], 4);
+    const casus_war *war = expect_war(w, 106, "World War I", 11, 4);
     assert_date(&war->start, 1914, 7, 29);
     assert_date(&war->end, 1918, 11, 11);
-    const casus_war_participant *p = find_part(war, 300, 2); /* Austria-Hungary */
+    const casus_war_participant *p = part(war, 300, 2); /* Austria-Hungary */
     cr_assert_str_eq(p->state_name, "Austria-Hungary");
     cr_assert(p->initiator);
     assert_date(&p->start1, 1914, 7, 29);
     assert_date(&p->end1, 1918, 11, 3);
-    p = find_part(war, 365, 1); /* Russia left in December 1917 */
+    p = part(war, 365, 1); /* Russia left in December 1917 */
     assert_date(&p->start1, 1914, 8, 1);
     assert_date(&p->end1, 1917, 12, 5);
     cr_assert_eq(p->bat_deaths, 1700000);
-    p = find_part(war, 2, 1);
+    p = part(war, 2, 1);
     assert_date(&p->start1, 1917, 4, 17);
     cr_assert_eq(p->outcome, CASUS_WAR_WINNER);
-    p = find_part(war, 255, 2);
+    p = part(war, 255, 2);
     cr_assert_eq(p->outcome, CASUS_WAR_LOSER);
     cr_assert_eq(p->where_fought, 15);
     cr_assert_null(find_part(war, 255, 1));
@@ -141,14 +158,11 @@ Test(wars, world_war_one)
 Test(wars, world_war_two)
 {
     casus_wars *w = load_real();
-    const casus_war *war = casus_wars_find(w, 139);
-    cr_assert_str_eq(war->name, "World War II");
-    cr_assert_eq(war->n_side[0], 21);
-    cr_assert_eq(war->n_side[1], 8);
+    const casus_war *war = expect_war(w, 139, "World War II", 21, 8);
     assert_date(&war->start, 1939, 9, 1);
     assert_date(&war->end, 1945, 8, 14);
     /* France fought in two spells on side 1, and as Vichy on side 2. */
-    const casus_war_participant *fra = find_part(war, 220, 1), *vichy = find_part(war, 220, 2);
+    const casus_war_participant *fra = part(war, 220, 1), *vichy = part(war, 220, 2);
     assert_date(&fra->start1, 1939, 9, 3);
     assert_date(&fra->end1, 1940, 6, 22);
     assert_date(&fra->start2, 1944, 10, 23);
@@ -157,16 +171,16 @@ Test(wars, world_war_two)
     assert_date(&vichy->end1, 1941, 7, 14);
     cr_assert_eq(vichy->outcome, CASUS_WAR_LOSER);
     /* The Soviet war against Japan is the USSR's second spell. */
-    const casus_war_participant *ussr = find_part(war, 365, 1);
+    const casus_war_participant *ussr = part(war, 365, 1);
     cr_assert_str_eq(ussr->state_name, "USSR");
     assert_date(&ussr->start2, 1945, 8, 8);
     assert_date(&ussr->end2, 1945, 8, 14);
     /* Romania and Bulgaria changed sides in September 1944. */
     cr_assert_not_null(find_part(war, 360, 1));
     cr_assert_not_null(find_part(war, 360, 2));
-    assert_date(&find_part(war, 355, 2)->end1, 1944, 9, 8);
-    assert_date(&find_part(war, 355, 1)->start1, 1944, 9, 9);
-    const casus_war_participant *ger = find_part(war, 255, 2);
+    assert_date(&part(war, 355, 2)->end1, 1944, 9, 8);
+    assert_date(&part(war, 355, 1)->start1, 1944, 9, 9);
+    const casus_war_participant *ger = part(war, 255, 2);
     cr_assert(ger->initiator);
     cr_assert_eq(ger->bat_deaths, 3500000);
     casus_wars_free(w);
@@ -177,7 +191,7 @@ Test(wars, world_war_two)
 Test(wars, every_row_matches_the_file)
 {
     size_t len;
-    char *text = war_file(&len);
+    char *text = slurp_test_data(CASUS_WARS_FILE, &len);
     casus_wars *w = load_real();
     int line = 0, checked = 0;
     char *save = NULL;
@@ -249,7 +263,8 @@ Test(wars, partial_unknown_and_ongoing_dates)
                            "900,Synthetic,1,20,Canada,2,-9,-9,-9,-7,-7,-7,-8,-8,-8,-8,-8,-8,\"404, 410\",1,2,5,-8,1000,4"),
                  CASUS_OK, "%s", err.message);
     const casus_war *war = casus_wars_find(w, 900);
-    const casus_war_participant *usa = find_part(war, 2, 1), *can = find_part(war, 20, 2);
+    cr_assert_not_null(war);
+    const casus_war_participant *usa = part(war, 2, 1), *can = part(war, 20, 2);
     cr_assert_eq(usa->start1.kind, CASUS_WAR_DATE_KNOWN);
     cr_assert_eq(usa->start1.month, 4);
     cr_assert_eq(usa->start1.day, 0);
@@ -264,25 +279,11 @@ Test(wars, partial_unknown_and_ongoing_dates)
     cr_assert_eq(war->end.kind, CASUS_WAR_DATE_ONGOING);
     cr_assert_eq(war->start.month, 4);
 
-    char buf[40], iso[16];
-    casus_war_date_format(&usa->start1, buf);
-    cr_assert_str_eq(buf, "1848-04-?\? (day unknown)");
-    casus_war_date_format(&usa->end1, buf);
-    cr_assert_str_eq(buf, "1849-?\?-?\? (month and day unknown)");
-    casus_war_date_format(&can->start1, buf);
-    cr_assert_str_eq(buf, "unknown");
-    casus_war_date_format(&can->end1, buf);
-    cr_assert_str_eq(buf, "ongoing on 2007-12-31");
-    casus_war_date_format(&usa->start2, buf);
-    cr_assert_str_eq(buf, "");
-    casus_war_date_iso(&usa->start1, iso);
-    cr_assert_str_eq(iso, "1848-04");
-    casus_war_date_iso(&usa->end1, iso);
-    cr_assert_str_eq(iso, "1849");
-    casus_war_date_iso(&can->start1, iso);
-    cr_assert_str_eq(iso, "");
-    casus_war_date_iso(&can->end1, iso);
-    cr_assert_str_eq(iso, "ongoing");
+    assert_date_text(&usa->start1, "1848-04-?\? (day unknown)", "1848-04");
+    assert_date_text(&usa->end1, "1849-?\?-?\? (month and day unknown)", "1849");
+    assert_date_text(&can->start1, "unknown", "");
+    assert_date_text(&can->end1, "ongoing on 2007-12-31", "ongoing");
+    assert_date_text(&usa->start2, "", NULL);
     cr_assert_str_eq(casus_war_outcome_str(CASUS_WAR_ONGOING), "ongoing on 2007-12-31");
     cr_assert_str_eq(casus_war_outcome_str((casus_war_outcome)9), "?");
     casus_wars_free(w);
@@ -366,7 +367,7 @@ Test(wars, bad_files_are_errors)
 Test(wars, truncated_and_garbled_copies)
 {
     size_t len;
-    char *text = war_file(&len);
+    char *text = slurp_test_data(CASUS_WARS_FILE, &len);
     casus_error err;
     size_t ok = 0, failed = 0;
     for (size_t cut = 0; cut < len; cut += 97) {
@@ -408,34 +409,17 @@ Test(wars, truncated_and_garbled_copies)
     free(text);
 }
 
-typedef struct fail_after {
-    long left;
-} fail_after;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    fail_after *f = ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (f->left-- <= 0)
-        return NULL;
-    return realloc(ptr, nsize);
-}
-
 /* Out of memory at every allocation in turn: an error, no leak, and the
  * load succeeds once there is memory enough. */
 Test(wars, out_of_memory_at_each_allocation)
 {
     size_t len;
-    char *text = war_file(&len);
+    char *text = slurp_test_data(CASUS_WARS_FILE, &len);
     for (long n = 0;; n++) {
         fail_after f = {n};
         casus_wars *w = NULL;
         casus_error err;
-        casus_status st = casus_wars_create_with(failing_alloc, &f, &w, &err);
+        casus_status st = casus_wars_create_with(fail_after_alloc, &f, &w, &err);
         if (st == CASUS_OK)
             st = casus_wars_load_text(w, "oom.csv", text, len, &err);
         if (st == CASUS_OK) {
@@ -452,26 +436,38 @@ Test(wars, out_of_memory_at_each_allocation)
 
 /* ---- the command ---- */
 
-static int count_lines(const char *s)
+/* A scratch data directory: an empty cow/states2016.csv (it marks a data
+ * directory, casus_data_find_dir) and, unless rows is NULL, the war file
+ * made of the header and rows.  The caller removes it with rm_temp_dir. */
+static char *scratch_data_dir(const char *rows)
 {
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
+    char *dir = make_temp_dir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cow", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/cow/states2016.csv", dir);
+    cr_assert_eq(spit(path, "", 0), 0);
+    if (rows) {
+        snprintf(path, sizeof path, "%s/%s", dir, CASUS_WARS_FILE);
+        char text[4096];
+        cr_assert_lt((size_t)snprintf(text, sizeof text, "%s\r%s", header, rows), sizeof text);
+        cr_assert_eq(spit(path, text, strlen(text)), 0);
+    }
+    return dir;
 }
 
 Test(wars_cli, list_text_csv_json)
 {
     run_result r = run_casus("wars", "list", "--data", test_data_dir(), NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert_eq(count_lines(r.out), 95 + 2);
+    cr_assert_eq(count_of(r.out, "\n"), 95 + 2);
     cr_assert(strstr(r.out, "    1  Franco-Spanish War"), "%s", r.out);
     cr_assert(strstr(r.out, "  139  World War II"));
     run_free(&r);
 
     r = run_casus("wars", "list", "--format", "csv", "--data", test_data_dir(), NULL);
     cr_assert_eq(r.status, 0);
-    cr_assert_eq(count_lines(r.out), 96);
+    cr_assert_eq(count_of(r.out, "\n"), 96);
     cr_assert(strstr(r.out, "war,name,start,end,side1,side2\n1,Franco-Spanish War,1823-04-07,1823-11-13,1,1\n"));
     cr_assert(strstr(r.out, "\n106,World War I,1914-07-29,1918-11-11,11,4\n"));
     run_free(&r);
@@ -524,26 +520,16 @@ Test(wars_cli, show_text_and_json)
 
 Test(wars_cli, partial_dates_are_shown_as_such)
 {
-    char *dir = make_temp_dir();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cow", dir);
-    cr_assert_eq(mkdir(path, 0755), 0);
-    snprintf(path, sizeof path, "%s/cow/states2016.csv", dir);
-    cr_assert_eq(spit(path, "", 0), 0); /* marks a data directory (casus_data_find_dir) */
-    snprintf(path, sizeof path, "%s/%s", dir, CASUS_WARS_FILE);
-    char text[2048];
-    snprintf(text, sizeof text, "%s\r%s", header,
-             "900,Synthetic,1,2,United States of America,1,4,-9,1848,-9,-9,1849,-8,-8,-8,-8,-8,-8,-8,1,1,5,-8,-9,4\r"
-             "900,Synthetic,1,20,Canada,2,-9,-9,-9,-7,-7,-7,-8,-8,-8,-8,-8,-8,-8,1,2,5,-8,1000,4");
-    cr_assert_eq(spit(path, text, strlen(text)), 0);
+    char *dir = scratch_data_dir(
+        "900,Synthetic,1,2,United States of America,1,4,-9,1848,-9,-9,1849,-8,-8,-8,-8,-8,-8,-8,1,1,5,-8,-9,4\r"
+        "900,Synthetic,1,20,Canada,2,-9,-9,-9,-7,-7,-7,-8,-8,-8,-8,-8,-8,-8,1,2,5,-8,1000,4");
     run_result r = run_casus("wars", "show", "900", "--data", dir, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "1848-04-?\? (day unknown) to 1849-?\?-?\? (month and day unknown)"), "%s", r.out);
     cr_assert(strstr(r.out, "unknown to ongoing on 2007-12-31"), "%s", r.out);
     cr_assert(strstr(r.out, "battle deaths: unknown"));
     run_free(&r);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 Test(wars_cli, errors)
@@ -552,38 +538,22 @@ Test(wars_cli, errors)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "no war numbered 2"), "%s", r.err);
     run_free(&r);
-    r = run_casus("wars", "show", "abc", "--data", test_data_dir(), NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("wars", "show", "--data", test_data_dir(), NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("wars", "show", "1", "--format", "csv", "--data", test_data_dir(), NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("wars", "list", "--format", "xml", "--data", test_data_dir(), NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
-    r = run_casus("wars", "fight", NULL);
-    cr_assert_eq(r.status, 2);
-    run_free(&r);
+    expect_casus_exit(2, "wars", "show", "abc", "--data", test_data_dir(), NULL);
+    expect_casus_exit(2, "wars", "show", "--data", test_data_dir(), NULL);
+    expect_casus_exit(2, "wars", "show", "1", "--format", "csv", "--data", test_data_dir(), NULL);
+    expect_casus_exit(2, "wars", "list", "--format", "xml", "--data", test_data_dir(), NULL);
+    expect_casus_exit(2, "wars", "fight", NULL);
     r = run_casus("wars", "list", "--data", "/nonexistent-casus-data", NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "not a casus data directory"), "%s", r.err);
     run_free(&r);
     /* A data directory without the war file: say how to get it. */
-    char *dir = make_temp_dir();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cow", dir);
-    cr_assert_eq(mkdir(path, 0755), 0);
-    snprintf(path, sizeof path, "%s/cow/states2016.csv", dir);
-    cr_assert_eq(spit(path, "", 0), 0);
+    char *dir = scratch_data_dir(NULL);
     r = run_casus("wars", "list", "--data", dir, NULL);
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "run 'casus data fetch' first"), "%s", r.err);
     run_free(&r);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
     r = run_casus("wars", "--help", NULL);
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "Usage: casus wars list"));
@@ -596,23 +566,12 @@ Test(wars_cli, errors)
 
 Test(wars_cli, malformed_file_is_exit_2_with_position)
 {
-    char *dir = make_temp_dir();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/cow", dir);
-    cr_assert_eq(mkdir(path, 0755), 0);
-    snprintf(path, sizeof path, "%s/cow/states2016.csv", dir);
-    cr_assert_eq(spit(path, "", 0), 0);
-    snprintf(path, sizeof path, "%s/%s", dir, CASUS_WARS_FILE);
-    char text[1024];
-    snprintf(text, sizeof text, "%s\r%s", header,
-             "1,X,1,220,France,3,4,7,1823,11,13,1823,-8,-8,-8,-8,-8,-8,-8,2,1,1,-8,400,4");
-    cr_assert_eq(spit(path, text, strlen(text)), 0);
+    char *dir = scratch_data_dir("1,X,1,220,France,3,4,7,1823,11,13,1823,-8,-8,-8,-8,-8,-8,-8,2,1,1,-8,400,4");
     run_result r = run_casus("wars", "list", "--data", dir, NULL);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "Inter-StateWarData_v4.0.csv:2:18: Side: 3 is not 1 or 2"), "%s", r.err);
     run_free(&r);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
 
 Test(wars_cli, output_file_and_env_data_dir)
@@ -627,9 +586,8 @@ Test(wars_cli, output_file_and_env_data_dir)
     size_t len;
     char *text = slurp(out, &len);
     cr_assert_not_null(text);
-    cr_assert_eq(count_lines(text), 96);
+    cr_assert_eq(count_of(text, "\n"), 96);
     free(text);
     run_free(&r);
-    rm_rf(dir);
-    free(dir);
+    rm_temp_dir(dir);
 }
