@@ -184,3 +184,33 @@ Test(history, atop_obligations_after_2018_are_not_decidable)
     cr_assert_str_eq(json_string_value(json_object_get(c, "result")), "not decidable");
     json_decref(root);
 }
+
+/* Neutrality and non-aggression pledges are reported as such, never as
+ * defence: Germany's attack on Poland, 1939, where the shipped treaties
+ * alone give no such pledge to check. */
+Test(history, neutrality_and_nonaggression_keep_their_roles_1939)
+{
+    json_t *root = who("GMY", "POL", "1939-09-01");
+    json_t *o = find(root, "RUS", "POL", "atop-2295", "neutral");
+    cr_assert_not_null(o, "the Soviet-Polish pact of 1932: neutrality owed to Poland");
+    cr_assert_str_eq(json_string_value(json_object_get(o, "kind")), "neutrality");
+    o = find(root, "RUS", "GMY", "atop-2470", "refrain");
+    cr_assert_not_null(o, "the German-Soviet pact of 1939: non-aggression owed to Germany");
+    cr_assert_str_eq(json_string_value(json_object_get(o, "kind")), "nonaggression");
+    size_t i, neutral = 0, nonagg = 0;
+    json_t *ob;
+    json_array_foreach(json_object_get(root, "obligations"), i, ob) {
+        const char *kind = json_string_value(json_object_get(ob, "kind"));
+        const char *role = json_string_value(json_object_get(ob, "role"));
+        if (strcmp(kind, "neutrality") == 0) {
+            neutral++;
+            cr_assert(strcmp(role, "neutral") == 0 || strcmp(role, "breached") == 0, "neutrality as %s", role);
+        } else if (strcmp(kind, "nonaggression") == 0) {
+            nonagg++;
+            cr_assert(strcmp(role, "refrain") == 0 || strcmp(role, "breached") == 0, "nonaggression as %s", role);
+        }
+    }
+    cr_assert_gt(neutral, 0);
+    cr_assert_gt(nonagg, 0);
+    json_decref(root);
+}

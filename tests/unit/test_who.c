@@ -199,9 +199,10 @@ Test(who, consultation_neutrality_and_nonaggression_are_never_defence)
         }
         casus_who_free(r);
     }
-    /* Defence and consultation came up.  Neutrality and non-aggression do
-     * not, in these four cases on the shipped treaties: their branches
-     * above check nothing until a case with such a finding is added. */
+    /* Defence and consultation came up.  No shipped treaty has a neutrality
+     * or non-aggression rule, so those branches are exercised with ATOP's
+     * pledges instead: test_history.c, neutrality_and_nonaggression_keep_
+     * their_roles_1939. */
     cr_assert_gt(seen[CASUS_KIND_DEFENSE], 0);
     cr_assert_gt(seen[CASUS_KIND_CONSULTATION], 0);
 }
