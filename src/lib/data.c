@@ -152,9 +152,13 @@ casus_status casus_data_load(casus_world *w, const char *dir, unsigned what, cas
         char path[4096];
         if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, dataset_files[k]) >= sizeof path)
             return casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "data directory path is too long");
-        if (!is_file(dir, dataset_files[k]))
+        /* errno only when stat failed: a directory in the file's place
+         * leaves it as some earlier call set it. */
+        struct stat sb;
+        int stat_errno = stat(path, &sb) != 0 ? errno : 0;
+        if (stat_errno || !S_ISREG(sb.st_mode))
             return casus_error_set(err, CASUS_NOTFOUND, path, 0, 0, "missing dataset file: %s",
-                                   errno ? strerror(errno) : "not a regular file");
+                                   stat_errno ? strerror(stat_errno) : "not a regular file");
         char *buf = NULL;
         size_t len = 0;
         const casus_mem *mem = casus__world_mem(w);
@@ -330,6 +334,36 @@ casus_status casus__data_parse(data_file *f, const char *buf, size_t len, casus_
     return st;
 }
 
+casus_status casus__data_push(data_rows *r, const casus_csv_row *row, const void *rec, casus_error *err)
+{
+    void *slot = casus__vec_push(&r->v, r->mem);
+    if (!slot)
+        return casus_error_set(err, CASUS_NOMEM, r->f.name, row->line, 0, "out of memory");
+    memcpy(slot, rec, r->elem);
+    return CASUS_OK;
+}
+
+casus_status casus__data_rows(data_rows *r, const char *buf, size_t len, casus_csv_fn fn, void *ud, const void **recs,
+                              size_t *n, casus_error *err)
+{
+    r->mem = casus__world_mem(r->f.world);
+    casus__vec_init(&r->v, r->elem);
+    casus_status st = casus__data_parse(&r->f, buf, len, fn, ud, err);
+    if (st == CASUS_OK && r->cmp && r->v.len > 1)
+        qsort(r->v.data, r->v.len, r->elem, r->cmp);
+    if (st == CASUS_OK && r->check)
+        st = r->check(ud, r->v.data, r->v.len, err);
+    if (st == CASUS_OK) {
+        casus_arena *arena = casus__world_arena(r->f.world);
+        *recs = r->v.len ? casus__arena_memdup(arena, r->v.data, r->v.len * r->elem) : casus__arena_alloc(arena, 1);
+        *n = r->v.len;
+        if (!*recs)
+            st = casus_error_set(err, CASUS_NOMEM, r->f.name, 0, 0, "out of memory");
+    }
+    casus__vec_free(&r->v, r->mem);
+    return st;
+}
+
 /* ---- look-ups ----------------------------------------------------------- */
 
 static bool in_cow_years(casus_day day)
@@ -447,12 +481,9 @@ casus_status casus_data_cinc(const casus_world *w, int ccode, int year, double *
 
 const casus_table *casus_data_table(const casus_world *w, const char *name)
 {
-    static const char *const names[] = {"directed_dyadic_war", "MIDA", "MIDB"};
     const data_store *s = casus__data_store_get(w);
-    if (!s || !name)
-        return NULL;
-    for (size_t i = 0; i < 3; i++)
-        if (strcmp(name, names[i]) == 0)
+    for (size_t i = 0; s && name && i < sizeof s->tables / sizeof *s->tables; i++)
+        if (s->tables[i] && strcmp(name, s->tables[i]->name) == 0)
             return s->tables[i];
     return NULL;
 }

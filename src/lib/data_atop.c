@@ -97,16 +97,15 @@ static const char *const span_cols[SP_N] = {"atopid", "begyr", "begmo", "begday"
 static const char *const span_text[] = {"version", "atopidphase", NULL};
 
 typedef struct spans_ctx {
-    data_file f;
-    casus_vec v; /* data_atop_span */
-    const casus_mem *mem;
+    data_rows r; /* data_atop_span */
     bool phases;
+    const data_store *store;
 } spans_ctx;
 
 static casus_status span_row(void *ud, const casus_csv_row *row, casus_error *err)
 {
     spans_ctx *c = ud;
-    data_file *f = &c->f;
+    data_file *f = &c->r.f;
     data_atop_span s = {0};
     bool missing;
     casus_status st = casus__data_int(f, row, SP_ATOPID, 1000, 9999, &s.atopid, NULL, false, err);
@@ -124,11 +123,7 @@ static casus_status span_row(void *ud, const casus_csv_row *row, casus_error *er
         st = casus__data_expect(f, row, SP_VERSION, "5.1", err);
     if (st != CASUS_OK)
         return st;
-    data_atop_span *slot = casus__vec_push(&c->v, c->mem);
-    if (!slot)
-        return casus_error_set(err, CASUS_NOMEM, f->name, row->line, 0, "out of memory");
-    *slot = s;
-    return CASUS_OK;
+    return casus__data_push(&c->r, row, &s, err);
 }
 
 static int cmp_span(const void *pa, const void *pb)
@@ -145,42 +140,44 @@ static const data_atop_span *find_span(const data_atop_span *v, size_t n, int at
     return v ? bsearch(&key, v, n, sizeof *v, cmp_span) : NULL;
 }
 
+/* Each (alliance, phase) once; a phase's alliance in the alliance file,
+ * when that is loaded. */
+static casus_status spans_check(void *ud, const void *recs, size_t n, casus_error *err)
+{
+    const spans_ctx *c = ud;
+    const data_store *s = c->store;
+    const data_atop_span *v = recs;
+    for (size_t i = 0; i < n; i++) {
+        if (i && cmp_span(&v[i - 1], &v[i]) == 0)
+            return casus_error_set(err, CASUS_PARSE, c->r.f.name, 0, 0, "alliance %d phase %d is listed twice",
+                                   v[i].atopid, v[i].phase);
+        if (c->phases && s->alliances && !find_span(s->alliances, s->n_alliances, v[i].atopid, 0))
+            return casus_error_set(err, CASUS_PARSE, c->r.f.name, 0, 0, "phase of alliance %d, which %s lacks",
+                                   v[i].atopid, casus_dataset_path(CASUS_DATASET_ATOP_ALLIANCES));
+    }
+    return CASUS_OK;
+}
+
 casus_status casus__data_atop_spans(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
                                     casus_error *err)
 {
     int idx[SP_N];
-    spans_ctx c = {.f = {.world = w, .name = name, .want = span_cols, .idx = idx, .text = span_text},
-                   .mem = casus__world_mem(w), .phases = which == CASUS_DATASET_ATOP_PHASES};
-    c.f.n_want = c.phases ? SP_N : SP_N - 1; /* the alliance file has no phase column */
-    casus__vec_init(&c.v, sizeof(data_atop_span));
-    casus_status st = casus__data_parse(&c.f, buf, len, span_row, &c, err);
-    const data_store *s = casus__data_store_get(w);
+    bool phases = which == CASUS_DATASET_ATOP_PHASES;
+    spans_ctx c = {.r = {.f = {.world = w, .name = name, .want = span_cols, .idx = idx, .text = span_text,
+                               .n_want = phases ? SP_N : SP_N - 1}, /* the alliance file has no phase column */
+                         .elem = sizeof(data_atop_span), .cmp = cmp_span, .check = spans_check},
+                   .phases = phases, .store = casus__data_store_get(w)};
+    const void *recs;
+    size_t n;
+    casus_status st = casus__data_rows(&c.r, buf, len, span_row, &c, &recs, &n, err);
     if (st == CASUS_OK) {
-        qsort(c.v.data, c.v.len, sizeof(data_atop_span), cmp_span);
-        for (size_t i = 0; i < c.v.len && st == CASUS_OK; i++) {
-            const data_atop_span *x = &CASUS_VEC_AT(&c.v, data_atop_span, i);
-            if (i && cmp_span(x - 1, x) == 0)
-                st = casus_error_set(err, CASUS_PARSE, name, 0, 0, "alliance %d phase %d is listed twice", x->atopid,
-                                     x->phase);
-            else if (c.phases && s->alliances && !find_span(s->alliances, s->n_alliances, x->atopid, 0))
-                st = casus_error_set(err, CASUS_PARSE, name, 0, 0, "phase of alliance %d, which %s lacks", x->atopid,
-                                     casus_dataset_path(CASUS_DATASET_ATOP_ALLIANCES));
-        }
+        data_store *ws = casus__data_store(w);
+        if (phases)
+            ws->phases = recs, ws->n_phases = n;
+        else
+            ws->alliances = recs, ws->n_alliances = n;
+        ws->loaded |= 1u << which;
     }
-    if (st == CASUS_OK) {
-        const data_atop_span *copy = casus__arena_memdup(casus__world_arena(w), c.v.data, c.v.len * c.v.elem);
-        if (!copy)
-            st = casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
-        else {
-            data_store *ws = casus__data_store(w);
-            if (c.phases)
-                ws->phases = copy, ws->n_phases = c.v.len;
-            else
-                ws->alliances = copy, ws->n_alliances = c.v.len;
-            ws->loaded |= 1u << which;
-        }
-    }
-    casus__vec_free(&c.v, c.mem);
     return st;
 }
 
@@ -192,55 +189,56 @@ casus_status casus__data_atop_spans(casus_world *w, casus_dataset which, const c
  * being attacked") can be decided. */
 typedef struct cond_col {
     const char *column;
+    const char *brief; /* in a phase's summary: "(if: adversary, location)" */
     casus_kind kind;
     casus_cond_kind cond;
     const char *text;
 } cond_col;
 
 static const cond_col cond_cols[] = {
-    {"defcoadv", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
+    {"defcoadv", "adversary", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on a particular adversary or kind of adversary, which ATOP does not name (ATOP codebook 2.33, DEFCOADV)"},
-    {"defcoloc", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
+    {"defcoloc", "location", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on conflict in a particular location, which ATOP does not name (ATOP codebook 2.33, DEFCOLOC)"},
-    {"defcocon", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
+    {"defcocon", "conflict", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on a particular ongoing conflict, which ATOP does not name (ATOP codebook 2.33, DEFCOCON)"},
-    {"defconum", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
+    {"defconum", "number of adversaries", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on the number of adversaries, in a way ATOP does not record (ATOP codebook 2.33, DEFCONUM)"},
-    {"defcodem", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
+    {"defcodem", "demands", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on the ally or the adversary meeting demands set out in the agreement, which ATOP does not record (ATOP codebook 2.33, DEFCODEM)"},
-    {"defconpr", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
+    {"defconpr", "no provocation", CASUS_KIND_DEFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on the ally not having provoked the adversary (ATOP codebook 2.33, DEFCONPR)"},
-    {"offcoadv", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
+    {"offcoadv", "adversary", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on a particular adversary or kind of adversary, which ATOP does not name (ATOP codebook 2.33, OFFCOADV)"},
-    {"offcoloc", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
+    {"offcoloc", "location", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on conflict in a particular location, which ATOP does not name (ATOP codebook 2.33, OFFCOLOC)"},
-    {"offcocon", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
+    {"offcocon", "conflict", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on a particular ongoing conflict, which ATOP does not name (ATOP codebook 2.33, OFFCOCON)"},
-    {"offconum", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
+    {"offconum", "number of adversaries", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on the number of adversaries, in a way ATOP does not record (ATOP codebook 2.33, OFFCONUM)"},
-    {"offcodem", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
+    {"offcodem", "demands", CASUS_KIND_OFFENSE, CASUS_COND_UNDECIDABLE,
      "conditional on the ally or the adversary meeting demands set out in the agreement, which ATOP does not record (ATOP codebook 2.33, OFFCODEM)"},
-    {"neucoadv", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
+    {"neucoadv", "adversary", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
      "conditional on a particular adversary or kind of adversary, which ATOP does not name (ATOP codebook 2.33, NEUCOADV)"},
-    {"neucoloc", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
+    {"neucoloc", "location", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
      "conditional on conflict in a particular location, which ATOP does not name (ATOP codebook 2.33, NEUCOLOC)"},
-    {"neucocon", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
+    {"neucocon", "conflict", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
      "conditional on a particular ongoing conflict, which ATOP does not name (ATOP codebook 2.33, NEUCOCON)"},
-    {"neuconum", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
+    {"neuconum", "number of adversaries", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
      "conditional on the number of adversaries, in a way ATOP does not record (ATOP codebook 2.33, NEUCONUM)"},
-    {"neucodem", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
+    {"neucodem", "demands", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
      "conditional on the ally or the adversary meeting demands set out in the agreement, which ATOP does not record (ATOP codebook 2.33, NEUCODEM)"},
-    {"neuconpr", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
+    {"neuconpr", "no provocation", CASUS_KIND_NEUTRALITY, CASUS_COND_UNDECIDABLE,
      "conditional on the ally not having provoked the adversary (ATOP codebook 2.33, NEUCONPR)"},
-    {"neucoatt", CASUS_KIND_NEUTRALITY, CASUS_COND_BENEFICIARY_ATTACKED,
+    {"neucoatt", "ally attacked", CASUS_KIND_NEUTRALITY, CASUS_COND_BENEFICIARY_ATTACKED,
      "only when the ally is attacked (ATOP codebook 2.33, NEUCOATT)"},
-    {"concoadv", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
+    {"concoadv", "adversary", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
      "conditional on a particular adversary or kind of adversary, which ATOP does not name (ATOP codebook 2.33, CONCOADV)"},
-    {"concoloc", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
+    {"concoloc", "location", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
      "conditional on a crisis in a particular location, which ATOP does not name (ATOP codebook 2.33, CONCOLOC)"},
-    {"concocon", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
+    {"concocon", "conflict", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
      "conditional on a particular ongoing conflict, which ATOP does not name (ATOP codebook 2.33, CONCOCON)"},
-    {"concoreq", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
+    {"concoreq", "on request", CASUS_KIND_CONSULTATION, CASUS_COND_UNDECIDABLE,
      "only if an ally requests consultation (ATOP codebook 2.33, CONCOREQ)"},
 };
 #define N_COND_COLS (sizeof cond_cols / sizeof *cond_cols)
@@ -293,7 +291,6 @@ typedef struct members_ctx {
     casus_vec rows; /* member_row */
     const casus_mem *mem;
     const data_store *store;
-    size_t skipped; /* rows of members without a COW code */
 } members_ctx;
 
 static casus_status member_row_fn(void *ud, const casus_csv_row *row, casus_error *err)
@@ -339,10 +336,8 @@ static casus_status member_row_fn(void *ud, const casus_csv_row *row, casus_erro
      * rules but has no COW code (codebook 1.3 and footnote 18 of 2.6); ATOP's
      * own dyad files drop it, and so does casus: it cannot be named in a
      * query, and every obligation toward it is outside COW's system. */
-    if (r.member >= DATA_MAX_CCODE) {
-        c->skipped++;
+    if (r.member >= DATA_MAX_CCODE)
         return CASUS_OK;
-    }
     member_row *slot = casus__vec_push(&c->rows, c->mem);
     if (!slot)
         return casus_error_set(err, CASUS_NOMEM, f->name, row->line, 0, "out of memory");
@@ -399,33 +394,12 @@ static void tb_add(text_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-static const char *short_cond(const char *column)
-{
-    const char *tail = column + 4; /* "defcoadv" -> "adv" etc. */
-    if (strcmp(column, "neucoatt") == 0)
-        return "ally attacked";
-    if (strcmp(column, "concoreq") == 0)
-        return "on request";
-    if (strstr(column, "conpr"))
-        return "no provocation";
-    if (strcmp(tail, "oadv") == 0)
-        return "adversary";
-    if (strcmp(tail, "oloc") == 0)
-        return "location";
-    if (strcmp(tail, "ocon") == 0)
-        return "conflict";
-    if (strcmp(tail, "onum") == 0)
-        return "number of adversaries";
-    return "demands";
-}
-
 /* The passage of a phase: what ATOP codes for each member, in words. */
 static const char *phase_text(casus_world *w, casus_arena *arena, const member_row *rows, size_t n,
                               const data_atop_span *ph)
 {
     text_buf b = {.arena = arena};
     char d0[24], d1[24];
-    casus_span_format(rows[0].period.start, d0);
     if (ph) {
         casus_span_format(ph->period.start, d0);
         casus_span_format(ph->period.end, d1);
@@ -444,7 +418,7 @@ static const char *phase_text(casus_world *w, casus_arena *arena, const member_r
             int nc = 0;
             for (size_t j = 0; j < N_COND_COLS; j++)
                 if ((rows[i].conds & (1u << j)) && cond_cols[j].kind == ob_cols[k].kind)
-                    tb_add(&b, "%s%s", nc++ ? ", " : " (if: ", short_cond(cond_cols[j].column));
+                    tb_add(&b, "%s%s", nc++ ? ", " : " (if: ", cond_cols[j].brief);
             if (nc)
                 tb_add(&b, ")");
         }
@@ -466,14 +440,8 @@ static const casus_condition *rule_conds(casus_arena *arena, const member_row *r
     casus_condition tmp[N_COND_COLS + 2];
     size_t k = 0;
     for (size_t j = 0; j < N_COND_COLS; j++) {
-        if (!(r->conds & (1u << j)) || cond_cols[j].kind != kind)
-            continue;
-        tmp[k].kind = cond_cols[j].cond;
-        tmp[k].states = NULL;
-        tmp[k].n_states = 0;
-        tmp[k].area = NULL;
-        tmp[k].text = cond_cols[j].text;
-        k++;
+        if ((r->conds & (1u << j)) && cond_cols[j].kind == kind)
+            tmp[k++] = (casus_condition){.kind = cond_cols[j].cond, .text = cond_cols[j].text};
     }
     if (r->olimob)
         tmp[k++] = olimob_cond;

@@ -50,12 +50,37 @@ static bool abb_ok(const char *s, size_t n)
     return true;
 }
 
-/* ---- states2016.csv ----------------------------------------------------- */
+/* ---- states2016.csv and majors2016.csv ---------------------------------- */
 
-enum { ST_ABB, ST_CCODE, ST_NAME, ST_SY, ST_SM, ST_SD, ST_EY, ST_EM, ST_ED, ST_VERSION, ST_N };
-static const char *const state_cols[ST_N] = {"stateabb", "ccode", "statenme", "styear", "stmonth",
-                                             "stday", "endyear", "endmonth", "endday", "version"};
+/* Both files give a state's spells (in the system, as a major power) in
+ * the same columns; states2016 adds the state's name. */
+enum { SP_ABB, SP_CCODE, SP_SY, SP_SM, SP_SD, SP_EY, SP_EM, SP_ED, SP_VERSION, SP_N, ST_NAME = SP_N, ST_N };
+static const char *const state_cols[ST_N] = {"stateabb", "ccode", "styear", "stmonth", "stday",
+                                             "endyear", "endmonth", "endday", "version", "statenme"};
 static const char *const state_text[] = {"stateabb", "statenme", NULL};
+
+/* The code, start and end dates and version of a spell row. */
+static casus_status cow_spell(const data_file *f, const casus_csv_row *row, int *ccode, casus_span *start,
+                              casus_span *end, casus_error *err)
+{
+    casus_status st = casus__data_int(f, row, SP_CCODE, 1, DATA_MAX_CCODE - 1, ccode, NULL, false, err);
+    if (st == CASUS_OK)
+        st = cow_date(f, row, SP_SY, SP_SM, SP_SD, start, err);
+    if (st == CASUS_OK)
+        st = cow_date(f, row, SP_EY, SP_EM, SP_ED, end, err);
+    if (st == CASUS_OK)
+        st = casus__data_expect(f, row, SP_VERSION, "2016", err);
+    return st;
+}
+
+/* A spell may not end before it begins (as far as partial dates tell). */
+static casus_status spell_order(const data_file *f, const casus_csv_row *row, casus_span start, casus_span end,
+                                casus_error *err)
+{
+    if (end.hi < start.lo)
+        return casus__csv_error(err, CASUS_RANGE, f->name, row, (size_t)f->idx[SP_EY], "the spell ends before it begins");
+    return CASUS_OK;
+}
 
 typedef struct state_spell {
     int ccode;
@@ -77,23 +102,17 @@ static casus_status state_row(void *ud, const casus_csv_row *row, casus_error *e
     data_file *f = &c->f;
     int ccode;
     casus_span start, end;
-    casus_status st = casus__data_int(f, row, ST_CCODE, 1, DATA_MAX_CCODE - 1, &ccode, NULL, false, err);
-    if (st == CASUS_OK)
-        st = cow_date(f, row, ST_SY, ST_SM, ST_SD, &start, err);
-    if (st == CASUS_OK)
-        st = cow_date(f, row, ST_EY, ST_EM, ST_ED, &end, err);
-    if (st == CASUS_OK)
-        st = casus__data_expect(f, row, ST_VERSION, "2016", err);
+    casus_status st = cow_spell(f, row, &ccode, &start, &end, err);
     if (st != CASUS_OK)
         return st;
-    size_t ka = (size_t)f->idx[ST_ABB], kn = (size_t)f->idx[ST_NAME];
+    size_t ka = (size_t)f->idx[SP_ABB], kn = (size_t)f->idx[ST_NAME];
     if (!abb_ok(row->fields[ka], row->lens[ka]))
         return casus__csv_error(err, CASUS_PARSE, f->name, row, ka, "'%s' is not a COW abbreviation (2 or 3 capitals)",
                                 row->fields[ka]);
     if (row->lens[kn] == 0)
         return casus__csv_error(err, CASUS_PARSE, f->name, row, kn, "the state has no name");
-    if (end.hi < start.lo)
-        return casus__csv_error(err, CASUS_RANGE, f->name, row, (size_t)f->idx[ST_EY], "the spell ends before it begins");
+    if ((st = spell_order(f, row, start, end, err)) != CASUS_OK)
+        return st;
     state_spell *s = casus__vec_push(&c->spells, c->mem);
     const char *name = s ? casus__arena_strdup(&c->scratch, row->fields[kn]) : NULL;
     if (!name)
@@ -195,72 +214,41 @@ casus_status casus__data_cow_system(casus_world *w, const char *name, const char
 
 /* ---- majors2016.csv ----------------------------------------------------- */
 
-enum { MJ_ABB, MJ_CCODE, MJ_SY, MJ_SM, MJ_SD, MJ_EY, MJ_EM, MJ_ED, MJ_VERSION, MJ_N };
-static const char *const major_cols[MJ_N] = {"stateabb", "ccode", "styear", "stmonth", "stday",
-                                             "endyear", "endmonth", "endday", "version"};
 static const char *const major_text[] = {"stateabb", NULL};
-
-typedef struct vec_ctx {
-    data_file f;
-    casus_vec v;
-    const casus_mem *mem;
-} vec_ctx;
 
 static casus_status major_row(void *ud, const casus_csv_row *row, casus_error *err)
 {
-    vec_ctx *c = ud;
+    data_rows *c = ud;
     data_file *f = &c->f;
     int ccode;
     casus_span start, end;
-    casus_status st = casus__data_int(f, row, MJ_CCODE, 1, DATA_MAX_CCODE - 1, &ccode, NULL, false, err);
-    if (st == CASUS_OK)
-        st = cow_date(f, row, MJ_SY, MJ_SM, MJ_SD, &start, err);
-    if (st == CASUS_OK)
-        st = cow_date(f, row, MJ_EY, MJ_EM, MJ_ED, &end, err);
-    if (st == CASUS_OK)
-        st = casus__data_expect(f, row, MJ_VERSION, "2016", err);
+    casus_status st = cow_spell(f, row, &ccode, &start, &end, err);
     if (st != CASUS_OK)
         return st;
-    size_t ka = (size_t)f->idx[MJ_ABB];
+    size_t ka = (size_t)f->idx[SP_ABB];
     if (!abb_ok(row->fields[ka], row->lens[ka]))
         return casus__csv_error(err, CASUS_PARSE, f->name, row, ka, "'%s' is not a COW abbreviation", row->fields[ka]);
-    if (end.hi < start.lo)
-        return casus__csv_error(err, CASUS_RANGE, f->name, row, (size_t)f->idx[MJ_EY], "the spell ends before it begins");
-    data_major *m = casus__vec_push(&c->v, c->mem);
-    if (!m)
-        return casus_error_set(err, CASUS_NOMEM, f->name, row->line, 0, "out of memory");
-    m->ccode = ccode;
-    m->period = casus_period_make(start, end);
-    return CASUS_OK;
-}
-
-/* Copies a finished vector into the world's arena; NULL on OOM. */
-static const void *vec_to_arena(casus_world *w, const casus_vec *v)
-{
-    if (v->len == 0)
-        return casus__arena_alloc(casus__world_arena(w), 1);
-    return casus__arena_memdup(casus__world_arena(w), v->data, v->len * v->elem);
+    if ((st = spell_order(f, row, start, end, err)) != CASUS_OK)
+        return st;
+    data_major m = {ccode, casus_period_make(start, end)};
+    return casus__data_push(c, row, &m, err);
 }
 
 casus_status casus__data_cow_majors(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
 {
-    int idx[MJ_N];
-    vec_ctx c = {.f = {.world = w, .name = name, .want = major_cols, .n_want = MJ_N, .idx = idx, .text = major_text},
-                 .mem = casus__world_mem(w)};
-    casus__vec_init(&c.v, sizeof(data_major));
-    casus_status st = casus__data_parse(&c.f, buf, len, major_row, &c, err);
+    int idx[SP_N];
+    /* The states file's columns less the name. */
+    data_rows c = {.f = {.world = w, .name = name, .want = state_cols, .n_want = SP_N, .idx = idx, .text = major_text},
+                   .elem = sizeof(data_major)};
+    const void *recs;
+    size_t n;
+    casus_status st = casus__data_rows(&c, buf, len, major_row, &c, &recs, &n, err);
     if (st == CASUS_OK) {
-        const data_major *copy = vec_to_arena(w, &c.v);
-        if (!copy)
-            st = casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
-        else {
-            data_store *s = casus__data_store(w);
-            s->majors = copy;
-            s->n_majors = c.v.len;
-            s->loaded |= 1u << CASUS_DATASET_COW_MAJORS;
-        }
+        data_store *s = casus__data_store(w);
+        s->majors = recs;
+        s->n_majors = n;
+        s->loaded |= 1u << CASUS_DATASET_COW_MAJORS;
     }
-    casus__vec_free(&c.v, c.mem);
     return st;
 }
 
@@ -287,7 +275,7 @@ static casus_status yyyymm(const data_file *f, const casus_csv_row *row, size_t 
 
 static casus_status contig_row(void *ud, const casus_csv_row *row, casus_error *err)
 {
-    vec_ctx *c = ud;
+    data_rows *c = ud;
     data_file *f = &c->f;
     int dyad, lo, hi, type;
     casus_span begin, end;
@@ -311,14 +299,8 @@ static casus_status contig_row(void *ud, const casus_csv_row *row, casus_error *
                                 "dyad %d does not match states %d and %d", dyad, lo, hi);
     if (end.hi < begin.lo)
         return casus__csv_error(err, CASUS_RANGE, f->name, row, (size_t)f->idx[CT_END], "the record ends before it begins");
-    data_contig *r = casus__vec_push(&c->v, c->mem);
-    if (!r)
-        return casus_error_set(err, CASUS_NOMEM, f->name, row->line, 0, "out of memory");
-    r->a = lo;
-    r->b = hi;
-    r->type = type;
-    r->period = casus_period_make(begin, end);
-    return CASUS_OK;
+    data_contig r = {lo, hi, type, casus_period_make(begin, end)};
+    return casus__data_push(c, row, &r, err);
 }
 
 static int cmp_contig(const void *pa, const void *pb)
@@ -334,24 +316,17 @@ static int cmp_contig(const void *pa, const void *pb)
 casus_status casus__data_contiguity(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
 {
     int idx[CT_N];
-    vec_ctx c = {.f = {.world = w, .name = name, .want = contig_cols, .n_want = CT_N, .idx = idx, .text = contig_text},
-                 .mem = casus__world_mem(w)};
-    casus__vec_init(&c.v, sizeof(data_contig));
-    casus_status st = casus__data_parse(&c.f, buf, len, contig_row, &c, err);
+    data_rows c = {.f = {.world = w, .name = name, .want = contig_cols, .n_want = CT_N, .idx = idx, .text = contig_text},
+                   .elem = sizeof(data_contig), .cmp = cmp_contig};
+    const void *recs;
+    size_t n;
+    casus_status st = casus__data_rows(&c, buf, len, contig_row, &c, &recs, &n, err);
     if (st == CASUS_OK) {
-        if (c.v.len)
-            qsort(c.v.data, c.v.len, sizeof(data_contig), cmp_contig);
-        const data_contig *copy = vec_to_arena(w, &c.v);
-        if (!copy)
-            st = casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
-        else {
-            data_store *s = casus__data_store(w);
-            s->contig = copy;
-            s->n_contig = c.v.len;
-            s->loaded |= 1u << CASUS_DATASET_CONTIGUITY;
-        }
+        data_store *s = casus__data_store(w);
+        s->contig = recs;
+        s->n_contig = n;
+        s->loaded |= 1u << CASUS_DATASET_CONTIGUITY;
     }
-    casus__vec_free(&c.v, c.mem);
     return st;
 }
 
@@ -365,7 +340,7 @@ static const char *const nmc_text[] = {"stateabb", "tpop", "upop", "cinc", NULL}
 
 static casus_status nmc_row(void *ud, const casus_csv_row *row, casus_error *err)
 {
-    vec_ctx *c = ud;
+    data_rows *c = ud;
     data_file *f = &c->f;
     data_nmc r;
     casus_status st = casus__data_int(f, row, NM_CCODE, 1, DATA_MAX_CCODE - 1, &r.ccode, NULL, false, err);
@@ -388,11 +363,7 @@ static casus_status nmc_row(void *ud, const casus_csv_row *row, casus_error *err
         st = casus__csv_error(err, CASUS_RANGE, f->name, row, (size_t)f->idx[NM_CINC], "a CINC share above 1");
     if (st != CASUS_OK)
         return st;
-    data_nmc *slot = casus__vec_push(&c->v, c->mem);
-    if (!slot)
-        return casus_error_set(err, CASUS_NOMEM, f->name, row->line, 0, "out of memory");
-    *slot = r;
-    return CASUS_OK;
+    return casus__data_push(c, row, &r, err);
 }
 
 static int cmp_nmc(const void *pa, const void *pb)
@@ -403,33 +374,32 @@ static int cmp_nmc(const void *pa, const void *pb)
     return (a->year > b->year) - (a->year < b->year);
 }
 
+/* The state-years, sorted, must not repeat. */
+static casus_status nmc_unique(void *ud, const void *recs, size_t n, casus_error *err)
+{
+    const data_rows *c = ud;
+    const data_nmc *r = recs;
+    for (size_t i = 1; i < n; i++)
+        if (cmp_nmc(&r[i - 1], &r[i]) == 0)
+            return casus_error_set(err, CASUS_PARSE, c->f.name, 0, 0, "state %d in %d is listed twice", r[i].ccode,
+                                   r[i].year);
+    return CASUS_OK;
+}
+
 casus_status casus__data_nmc(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
 {
     int idx[NM_N];
-    vec_ctx c = {.f = {.world = w, .name = name, .want = nmc_cols, .n_want = NM_N, .idx = idx, .text = nmc_text},
-                 .mem = casus__world_mem(w)};
-    casus__vec_init(&c.v, sizeof(data_nmc));
-    casus_status st = casus__data_parse(&c.f, buf, len, nmc_row, &c, err);
-    if (st == CASUS_OK && c.v.len) {
-        qsort(c.v.data, c.v.len, sizeof(data_nmc), cmp_nmc);
-        for (size_t i = 1; i < c.v.len && st == CASUS_OK; i++) {
-            const data_nmc *a = &CASUS_VEC_AT(&c.v, data_nmc, i - 1), *b = &CASUS_VEC_AT(&c.v, data_nmc, i);
-            if (a->ccode == b->ccode && a->year == b->year)
-                st = casus_error_set(err, CASUS_PARSE, name, 0, 0, "state %d in %d is listed twice", a->ccode, a->year);
-        }
-    }
+    data_rows c = {.f = {.world = w, .name = name, .want = nmc_cols, .n_want = NM_N, .idx = idx, .text = nmc_text},
+                   .elem = sizeof(data_nmc), .cmp = cmp_nmc, .check = nmc_unique};
+    const void *recs;
+    size_t n;
+    casus_status st = casus__data_rows(&c, buf, len, nmc_row, &c, &recs, &n, err);
     if (st == CASUS_OK) {
-        const data_nmc *copy = vec_to_arena(w, &c.v);
-        if (!copy)
-            st = casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
-        else {
-            data_store *s = casus__data_store(w);
-            s->nmc = copy;
-            s->n_nmc = c.v.len;
-            s->loaded |= 1u << CASUS_DATASET_NMC;
-        }
+        data_store *s = casus__data_store(w);
+        s->nmc = recs;
+        s->n_nmc = n;
+        s->loaded |= 1u << CASUS_DATASET_NMC;
     }
-    casus__vec_free(&c.v, c.mem);
     return st;
 }
 
@@ -450,10 +420,8 @@ static const char *const dyadic_text[] = {"dyindex", NULL};
 static const char *const mid_text[] = {"stabb", NULL};
 
 typedef struct table_ctx {
-    data_file f;
+    data_rows r; /* const char *, n_cols per row */
     casus_arena *arena;
-    casus_vec cells; /* const char * */
-    const casus_mem *mem;
 } table_ctx;
 
 static casus_status table_row(void *ud, const casus_csv_row *row, casus_error *err)
@@ -461,14 +429,14 @@ static casus_status table_row(void *ud, const casus_csv_row *row, casus_error *e
     table_ctx *c = ud;
     int key;
     /* The first column is the record's key (war or dispute number). */
-    casus_status st = casus__data_int(&c->f, row, 0, 1, 1000000, &key, NULL, false, err);
+    casus_status st = casus__data_int(&c->r.f, row, 0, 1, 1000000, &key, NULL, false, err);
     if (st != CASUS_OK)
         return st;
     for (size_t i = 0; i < row->n; i++) {
-        const char **slot = casus__vec_push(&c->cells, c->mem);
+        const char **slot = casus__vec_push(&c->r.v, c->r.mem);
         const char *s = slot ? casus__arena_strndup(c->arena, row->fields[i], row->lens[i]) : NULL;
         if (!s)
-            return casus_error_set(err, CASUS_NOMEM, c->f.name, row->line, 0, "out of memory");
+            return casus_error_set(err, CASUS_NOMEM, c->r.f.name, row->line, 0, "out of memory");
         *slot = s;
     }
     return CASUS_OK;
@@ -481,50 +449,51 @@ casus_status casus__data_table(casus_world *w, casus_dataset which, const char *
     size_t n;
     const char *const *text;
     int slot;
+    const char *table_name;
     switch (which) {
     case CASUS_DATASET_DYADIC_WAR:
         cols = dyadic_cols, n = sizeof dyadic_cols / sizeof *dyadic_cols, text = dyadic_text, slot = 0;
+        table_name = "directed_dyadic_war";
         break;
     case CASUS_DATASET_MIDA:
-        cols = mida_cols, n = sizeof mida_cols / sizeof *mida_cols, text = mid_text, slot = 1;
+        cols = mida_cols, n = sizeof mida_cols / sizeof *mida_cols, text = mid_text, slot = 1, table_name = "MIDA";
         break;
     default:
-        cols = midb_cols, n = sizeof midb_cols / sizeof *midb_cols, text = mid_text, slot = 2;
+        cols = midb_cols, n = sizeof midb_cols / sizeof *midb_cols, text = mid_text, slot = 2, table_name = "MIDB";
         break;
     }
     int idx[32];
     casus_arena *arena = casus__world_arena(w);
     casus_arena_mark mark = casus__arena_mark(arena);
-    table_ctx c = {.f = {.world = w, .name = name, .want = cols, .n_want = n, .idx = idx, .text = text},
-                   .arena = arena, .mem = casus__world_mem(w)};
-    casus__vec_init(&c.cells, sizeof(const char *));
-    casus_status st = casus__data_parse(&c.f, buf, len, table_row, &c, err);
-    if (st == CASUS_OK && c.f.width != n)
+    table_ctx c = {.r = {.f = {.world = w, .name = name, .want = cols, .n_want = n, .idx = idx, .text = text},
+                         .elem = sizeof(const char *)},
+                   .arena = arena};
+    const void *cells;
+    size_t n_cells;
+    casus_status st = casus__data_rows(&c.r, buf, len, table_row, &c, &cells, &n_cells, err);
+    if (st == CASUS_OK && c.r.f.width != n)
         st = casus_error_set(err, CASUS_PARSE, name, 1, 1, "expected the %zu columns of %s, found %zu", n,
-                             casus_dataset_path(which), c.f.width);
+                             casus_dataset_path(which), c.r.f.width);
     casus_table *t = NULL;
+    const char **names = NULL;
     if (st == CASUS_OK) {
         t = casus__arena_alloc(arena, sizeof *t);
-        const char **names = t ? casus__arena_alloc(arena, n * sizeof *names) : NULL;
-        const void *cells = names ? vec_to_arena(w, &c.cells) : NULL;
-        if (!cells)
+        names = t ? casus__arena_alloc(arena, n * sizeof *names) : NULL;
+        if (!names)
             st = casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
-        else {
-            /* The file's own column order, by name (the header was checked). */
-            for (size_t i = 0; i < n; i++)
-                names[idx[i]] = cols[i];
-            t->name = slot == 0 ? "directed_dyadic_war" : slot == 1 ? "MIDA" : "MIDB";
-            t->columns = names;
-            t->n_cols = n;
-            t->n_rows = c.cells.len / n;
-            t->cells = cells;
-        }
     }
-    casus__vec_free(&c.cells, c.mem);
     if (st != CASUS_OK) {
         casus__arena_rollback(arena, mark);
         return st;
     }
+    /* The file's own column order, by name (the header was checked). */
+    for (size_t i = 0; i < n; i++)
+        names[idx[i]] = cols[i];
+    t->name = table_name;
+    t->columns = names;
+    t->n_cols = n;
+    t->n_rows = n_cells / n;
+    t->cells = cells;
     data_store *s = casus__data_store(w);
     s->tables[slot] = t;
     s->loaded |= 1u << which;

@@ -111,6 +111,28 @@ CASUS_HIDDEN casus_status casus__data_all_numeric(const data_file *f, const casu
 CASUS_HIDDEN casus_status casus__data_parse(data_file *f, const char *buf, size_t len, casus_csv_fn fn, void *ud,
                                             casus_error *err);
 
+/* A loader that gathers fixed-size records (one or more per data row) in
+ * scratch memory, and only once the whole file is read copies them into the
+ * world's arena, so a failed load leaves the world as it was. */
+typedef struct data_rows {
+    data_file f;
+    size_t elem;                                   /* bytes of one record */
+    int (*cmp)(const void *a, const void *b);      /* order to sort them in; NULL: file order */
+    /* Called on the sorted records before they are kept (NULL: none); a
+     * status other than CASUS_OK (with err filled) rejects the file. */
+    casus_status (*check)(void *ud, const void *recs, size_t n, casus_error *err);
+    casus_vec v;                                   /* the records; fn pushes onto it */
+    const casus_mem *mem;                          /* the world's, for pushing */
+} data_rows;
+
+/* Appends a copy of the record rec (r->elem bytes) to r->v. */
+CASUS_HIDDEN casus_status casus__data_push(data_rows *r, const casus_csv_row *row, const void *rec, casus_error *err);
+/* Parses the file with fn (given ud) on each data row, sorts and checks
+ * the records, and copies them into the world's arena: *recs (a valid
+ * pointer even for none) and *n.  r->v is freed in every case. */
+CASUS_HIDDEN casus_status casus__data_rows(data_rows *r, const char *buf, size_t len, casus_csv_fn fn, void *ud,
+                                           const void **recs /* OUT */, size_t *n /* OUT */, casus_error *err);
+
 /* The loaders, one per file (data_cow.c, data_atop.c). */
 CASUS_HIDDEN casus_status casus__data_cow_states(casus_world *w, const char *name, const char *buf, size_t len,
                                                  casus_error *err);
