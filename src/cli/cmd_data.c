@@ -191,9 +191,11 @@ int cmd_data(int argc, char **argv)
         return cli_fail(&err);
     int n_names = argc - 1 - optind;
     char **names = argv + 1 + optind;
-    size_t cap = casus_manifest_count(m) > (size_t)n_names ? casus_manifest_count(m) : (size_t)n_names;
+    /* The parser keeps a manifest within CASUS_MAX_MANIFEST_ENTRIES; only
+     * the names given can overflow sel. */
     const casus_dataset_file *sel[CASUS_MAX_MANIFEST_ENTRIES];
-    int n = cap <= CASUS_MAX_MANIFEST_ENTRIES ? select_files(m, n_names, names, sel) : -1 - CASUS_MAX_MANIFEST_ENTRIES;
+    int n = n_names <= CASUS_MAX_MANIFEST_ENTRIES ? select_files(m, n_names, names, sel)
+                                                  : -1 - CASUS_MAX_MANIFEST_ENTRIES;
     int rc = EXIT_OK;
     if (n < 0) {
         int bad = -1 - n;

@@ -7,6 +7,7 @@
 
 #include "casus/data.h"
 #include "casus/wars.h"
+#include "casus/who.h" /* casus_format */
 #include "common.h"
 
 int cmd_wars(int argc, char **argv);
@@ -44,7 +45,6 @@ const char cmd_wars_usage[] =
 #define CASUS_INSTALL_SHARE "/usr/local/share/casus"
 #endif
 
-enum { FMT_TEXT, FMT_CSV, FMT_JSON };
 enum { OPT_DATA = 256 };
 
 static const char *date_text(const casus_war_date *d, char buf[40])
@@ -200,17 +200,6 @@ static void show_text(FILE *fp, const casus_war *war)
     }
 }
 
-static int parse_format(const char *s)
-{
-    if (strcmp(s, "text") == 0)
-        return FMT_TEXT;
-    if (strcmp(s, "csv") == 0)
-        return FMT_CSV;
-    if (strcmp(s, "json") == 0)
-        return FMT_JSON;
-    return -1;
-}
-
 /* The data directory is found as for every command that reads the
  * datasets (casus_data_find_dir: --data, CASUS_DATA, the XDG default, the
  * installed share directory). */
@@ -258,13 +247,13 @@ int cmd_wars(int argc, char **argv)
     if (!is_list && strcmp(sub, "show") != 0)
         return cli_usage_error("wars", "unknown subcommand '%s' (list or show N)", sub);
     const char *data = NULL, *output = NULL;
-    int format = FMT_TEXT, c;
+    int format = CASUS_FORMAT_TEXT, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc - 1, argv + 1, "f:o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            format = parse_format(optarg);
+            format = casus_format_from_str(optarg);
             if (format < 0)
                 return cli_usage_error("wars", "unknown format '%s' (text, csv or json)", optarg);
             break;
@@ -287,7 +276,7 @@ int cmd_wars(int argc, char **argv)
         if (!args[0][0] || *end || v < 1 || v > 99999)
             return cli_usage_error("wars", "'%s' is not a war number", args[0]);
         number = (int)v;
-        if (format == FMT_CSV)
+        if (format == CASUS_FORMAT_CSV)
             return cli_usage_error("wars", "show writes text or json, not csv");
     }
     casus_wars *w = NULL;
@@ -309,7 +298,7 @@ int cmd_wars(int argc, char **argv)
         casus_wars_free(w);
         return rc;
     }
-    if (format == FMT_JSON) {
+    if (format == CASUS_FORMAT_JSON) {
         json_t *root;
         if (is_list) {
             json_t *arr = json_array();
@@ -329,7 +318,7 @@ int cmd_wars(int argc, char **argv)
         fputc('\n', out.fp);
         json_decref(root);
     } else if (is_list) {
-        if (format == FMT_CSV)
+        if (format == CASUS_FORMAT_CSV)
             list_csv(out.fp, w);
         else
             list_text(out.fp, w);

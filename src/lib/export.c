@@ -50,7 +50,7 @@ typedef struct ctx {
     int32_t *slot;           /* n * n: index of the pair's year bytes, -1 when none (unit YEAR) */
     casus_vec cube;          /* uint8_t, n_years per slot */
     casus_vec recs;          /* mark_rec (unit DAY) */
-    const casus_treaty **hand; /* hand-encoded treaties naming ATOP ids (source CASUS) */
+    const casus_treaty *const *hand; /* the world's hand-encoded treaties (source CASUS) */
     size_t n_hand;
     bool na;                 /* flags outside [cov_from, cov_to] are NA */
     casus_day cov_from, cov_to;
@@ -103,7 +103,6 @@ static void ctx_free(ctx *c)
     casus__mem_free(c->mem, c->first, 0);
     casus__mem_free(c->mem, c->last, 0);
     casus__mem_free(c->mem, c->slot, 0);
-    casus__mem_free(c->mem, c->hand, 0);
     casus__vec_free(&c->cube, c->mem);
     casus__vec_free(&c->recs, c->mem);
 }
@@ -197,12 +196,14 @@ static casus_status build_system(ctx *c, casus_error *err)
             ival v = c->spells[s];
             if (v.lo > c->d_to || v.hi < c->d_from || v.lo > v.hi)
                 continue;
-            int y0 = year_of(max_day(v.lo, c->d_from)), y1 = year_of(min_day(v.hi, c->d_to));
-            for (int y = y0; y <= y1; y++) {
-                bool whole = v.lo <= casus_day_from_ymd(y, 1, 1) && v.hi >= casus_day_from_ymd(y, 12, 31);
+            /* Offsets into the range: year from_year + off. */
+            int off0 = year_of(max_day(v.lo, c->d_from)) - c->o.from_year;
+            int off1 = year_of(min_day(v.hi, c->d_to)) - c->o.from_year;
+            for (int off = off0; off <= off1; off++) {
+                bool whole = v.lo <= c->jan1[off] && v.hi >= c->jan1[off + 1] - 1;
                 uint8_t val = whole ? WHOLE_YEAR : PART_YEAR;
-                if (row[y - c->o.from_year] < val)
-                    row[y - c->o.from_year] = val;
+                if (row[off] < val)
+                    row[off] = val;
             }
         }
         c->first[k] = c->o.to_year + 1;
@@ -224,7 +225,7 @@ static casus_status build_system(ctx *c, casus_error *err)
  * found here from the day-precision spells instead of read from a list. */
 static bool share_a_day(const ctx *c, int i, int j, int y)
 {
-    casus_day y0 = casus_day_from_ymd(y, 1, 1), y1 = casus_day_from_ymd(y, 12, 31);
+    casus_day y0 = c->jan1[y - c->o.from_year], y1 = c->jan1[y - c->o.from_year + 1] - 1;
     for (size_t a = c->spell_off[i]; a < c->spell_off[i + 1]; a++)
         for (size_t b = c->spell_off[j]; b < c->spell_off[j + 1]; b++) {
             casus_day lo = max_day(max_day(c->spells[a].lo, c->spells[b].lo), y0);
@@ -373,9 +374,9 @@ static casus_status mark_all(ctx *c)
 
 /* ---- step 3: the rows --------------------------------------------------- */
 
-static bool year_na(const ctx *c, int y)
+static bool year_na(const ctx *c, int k)
 {
-    return c->na && (casus_day_from_ymd(y, 12, 31) < c->cov_from || casus_day_from_ymd(y, 1, 1) > c->cov_to);
+    return c->na && (c->jan1[k + 1] - 1 < c->cov_from || c->jan1[k] > c->cov_to);
 }
 
 static casus_status emit_years(ctx *c, casus_dyad_fn fn, void *ud)
@@ -385,8 +386,8 @@ static casus_status emit_years(ctx *c, casus_dyad_fn fn, void *ud)
     if (!na)
         return CASUS_NOMEM;
     const casus_day *jan1 = c->jan1;
-    for (int y = 0; y < c->n_years; y++)
-        na[y] = year_na(c, c->o.from_year + y);
+    for (int k = 0; k < c->n_years; k++)
+        na[k] = year_na(c, k);
     casus_status st = CASUS_OK;
     casus_dyad row;
     for (int i = 0; i < c->n && st == CASUS_OK; i++) {
@@ -605,17 +606,8 @@ casus_status casus_dyads_scan(const casus_world *w, const casus_dyads_opts *opts
             st = casus_error_set(err, CASUS_INVALID, NULL, 0, 0,
                                  "the world holds no ATOP alliance: load ATOP 5.1 (--data DIR)");
     }
-    if (st == CASUS_OK && opts->source == CASUS_DYADS_CASUS) {
-        size_t nt = casus_world_treaty_count(w);
-        c->hand = scratch(c, nt, sizeof *c->hand);
-        if (!c->hand)
-            st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
-        for (size_t k = 0; k < nt && st == CASUS_OK; k++) {
-            const casus_treaty *t = casus_world_treaty_at(w, k);
-            if (!t->from_atop && t->n_atop)
-                c->hand[c->n_hand++] = t;
-        }
-    }
+    if (opts->source == CASUS_DYADS_CASUS)
+        c->n_hand = casus__world_hand_treaties(w, &c->hand);
     if (st == CASUS_OK)
         st = build_system(c, err);
     if (st == CASUS_OK && opts->unit == CASUS_DYADS_YEAR) {
@@ -680,7 +672,9 @@ static void put_mem(writer *wr, const char *s, size_t n)
 
 static void put_str(writer *wr, const char *s) { put_mem(wr, s, strlen(s)); }
 
-static void put_int(writer *wr, int v)
+/* Never on the hot path (codes and years come from the table below), and
+ * kept out of line so that num_at stays small enough to inline. */
+static __attribute__((noinline)) void put_int(writer *wr, int v)
 {
     char tmp[12];
     int n = 0;
@@ -694,23 +688,33 @@ static void put_int(writer *wr, int v)
         wr->buf[wr->len++] = tmp[--n];
 }
 
-/* A state code or a year, from the table. */
-static void put_num(writer *wr, int v)
+/* A state code or a year, written at p; returns the end.  The hot path of
+ * the full table: a fixed-size copy from the table of texts, its length
+ * added, through a local pointer (wr->len would be reloaded after every
+ * copy, as the copy might alias it). */
+static char *num_at(writer *wr, char *p, int v)
 {
     if (v < 0 || v > CASUS_DYADS_MAX_YEAR) {
+        wr->len = (size_t)(p - wr->buf);
         put_int(wr, v);
-        return;
+        return wr->buf + wr->len;
     }
-    memcpy(wr->buf + wr->len, wr->num_text[v], 4);
-    wr->len += wr->num_len[v];
+    memcpy(p, wr->num_text[v], 4);
+    return p + wr->num_len[v];
 }
 
-static void put_date(writer *wr, casus_day d)
+static void put_num(writer *wr, int v) { wr->len = (size_t)(num_at(wr, wr->buf + wr->len, v) - wr->buf); }
+
+/* YYYY-MM-DD written at p; returns the end. */
+static char *date_at(char *p, casus_day d)
 {
     char tmp[11];
     casus_date_format(d, tmp);
-    put_mem(wr, tmp, 10);
+    memcpy(p, tmp, 10);
+    return p + 10;
 }
+
+static void put_date(writer *wr, casus_day d) { wr->len = (size_t)(date_at(wr->buf + wr->len, d) - wr->buf); }
 
 /* The flag columns as text, once per value: CSV ",1,0,0,0,0,0\n", JSON
  * ",\"atop_alliance\":1,...}". */
@@ -751,39 +755,19 @@ static casus_status write_csv_row(void *ud, const casus_dyad *row)
     writer *wr = ud;
     if (wr->len > sizeof wr->buf - 128 && flush(wr) != CASUS_OK)
         return CASUS_IO;
+    char *p = num_at(wr, wr->buf + wr->len, row->ccode1);
+    *p++ = ',';
+    p = num_at(wr, p, row->ccode2);
+    *p++ = ',';
     if (wr->unit == CASUS_DYADS_DAY) {
-        put_num(wr, row->ccode1);
-        wr->buf[wr->len++] = ',';
-        put_num(wr, row->ccode2);
-        wr->buf[wr->len++] = ',';
-        put_date(wr, row->start);
-        wr->buf[wr->len++] = ',';
-        put_date(wr, row->end);
-    } else {
-        /* The hot path of the full table: fixed-size copies, lengths added. */
-        char *p = wr->buf + wr->len;
-        unsigned c1 = (unsigned)row->ccode1, c2 = (unsigned)row->ccode2, y = (unsigned)row->year;
-        if (c1 > CASUS_DYADS_MAX_YEAR || c2 > CASUS_DYADS_MAX_YEAR || y > CASUS_DYADS_MAX_YEAR) {
-            put_int(wr, row->ccode1);
-            wr->buf[wr->len++] = ',';
-            put_int(wr, row->ccode2);
-            wr->buf[wr->len++] = ',';
-            put_int(wr, row->year);
-        } else {
-            memcpy(p, wr->num_text[c1], 4);
-            p += wr->num_len[c1];
-            *p++ = ',';
-            memcpy(p, wr->num_text[c2], 4);
-            p += wr->num_len[c2];
-            *p++ = ',';
-            memcpy(p, wr->num_text[y], 4);
-            p += wr->num_len[y];
-            wr->len = (size_t)(p - wr->buf);
-        }
-    }
+        p = date_at(p, row->start);
+        *p++ = ',';
+        p = date_at(p, row->end);
+    } else
+        p = num_at(wr, p, row->year);
     unsigned v = row->flags & CASUS_DYAD_NA ? 64 : row->flags & FLAG_BITS;
-    memcpy(wr->buf + wr->len, wr->flag_text[v], 32); /* the CSV texts are shorter; the buffer has room */
-    wr->len += wr->flag_len[v];
+    memcpy(p, wr->flag_text[v], 32); /* the CSV texts are shorter; the buffer has room */
+    wr->len = (size_t)(p - wr->buf) + wr->flag_len[v];
     wr->rows++;
     return CASUS_OK;
 }
@@ -794,12 +778,12 @@ static casus_status write_json_row(void *ud, const casus_dyad *row)
     if (wr->len > sizeof wr->buf - 512 && flush(wr) != CASUS_OK)
         return CASUS_IO;
     put_str(wr, wr->rows ? ",\n{\"ccode1\":" : "{\"ccode1\":");
-    put_int(wr, row->ccode1);
+    put_num(wr, row->ccode1);
     put_str(wr, ",\"ccode2\":");
-    put_int(wr, row->ccode2);
+    put_num(wr, row->ccode2);
     if (wr->unit == CASUS_DYADS_YEAR) {
         put_str(wr, ",\"year\":");
-        put_int(wr, row->year);
+        put_num(wr, row->year);
     } else {
         put_str(wr, ",\"start\":\"");
         put_date(wr, row->start);

@@ -535,6 +535,28 @@ static casus_status scratch_path(casus_fetcher *f, char **out, casus_error *err)
     return CASUS_OK;
 }
 
+/* A new scratch file, open for writing through a sink capped at the
+ * archive limit. */
+static casus_status scratch_sink(casus_fetcher *f, char **path, sink *s, casus_error *err)
+{
+    casus_status st = scratch_path(f, path, err);
+    if (st != CASUS_OK)
+        return st;
+    FILE *fp = fopen(*path, "wb");
+    if (!fp)
+        return casus_error_set(err, CASUS_IO, *path, 0, 0, "cannot create: %s", strerror(errno));
+    sink_init(s, fp, CASUS_MAX_ARCHIVE_BYTES);
+    return CASUS_OK;
+}
+
+/* Closes a scratch sink; st is what filling it gave, kept when not OK. */
+static casus_status scratch_close(sink *s, const char *path, casus_status st, casus_error *err)
+{
+    if (fclose(s->fp) != 0 && st == CASUS_OK)
+        st = casus_error_set(err, CASUS_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    return st;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
     sink *s = ud;
@@ -602,17 +624,12 @@ static casus_status archive_for(casus_fetcher *f, const char *url, const char *w
             return CASUS_OK;
         }
     char *p;
-    casus_status st = scratch_path(f, &p, err);
+    sink s;
+    casus_status st = scratch_sink(f, &p, &s, err);
     if (st != CASUS_OK)
         return st;
-    FILE *fp = fopen(p, "wb");
-    if (!fp)
-        return casus_error_set(err, CASUS_IO, p, 0, 0, "cannot create: %s", strerror(errno));
-    sink s;
-    sink_init(&s, fp, CASUS_MAX_ARCHIVE_BYTES);
     st = http_get(f, url, &s, what, err);
-    if (fclose(fp) != 0 && st == CASUS_OK)
-        st = casus_error_set(err, CASUS_IO, p, 0, 0, "cannot write: %s", strerror(errno));
+    st = scratch_close(&s, p, st, err);
     if (st != CASUS_OK) {
         unlink(p);
         return st;
@@ -692,17 +709,12 @@ static casus_status extract_nested(casus_fetcher *f, const char *path, const cha
     if (!bang)
         return extract(path, member, strlen(member), s, what, url, err);
     char *inner;
-    casus_status st = scratch_path(f, &inner, err);
+    sink is;
+    casus_status st = scratch_sink(f, &inner, &is, err);
     if (st != CASUS_OK)
         return st;
-    FILE *fp = fopen(inner, "wb");
-    if (!fp)
-        return casus_error_set(err, CASUS_IO, inner, 0, 0, "cannot create: %s", strerror(errno));
-    sink is;
-    sink_init(&is, fp, CASUS_MAX_ARCHIVE_BYTES);
     st = extract(path, member, (size_t)(bang - member), &is, what, url, err);
-    if (fclose(fp) != 0 && st == CASUS_OK)
-        st = casus_error_set(err, CASUS_IO, inner, 0, 0, "cannot write: %s", strerror(errno));
+    st = scratch_close(&is, inner, st, err);
     if (st == CASUS_OK)
         st = extract_nested(f, inner, bang + 1, s, what, url, err);
     unlink(inner);
