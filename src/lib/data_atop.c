@@ -666,7 +666,7 @@ casus_status casus__data_atop_members(casus_world *w, const char *name, const ch
         if ((st = casus__world_add_treaty(w, CASUS_VEC_AT(&built, casus_treaty *, i), err)) == CASUS_OK)
             added++;
     if (st == CASUS_OK)
-        st = casus__world_add_coverage(w, "ATOP 5.1 alliances", casus_day_from_ymd(ATOP_FIRST_YEAR, 1, 1),
+        st = casus__world_add_coverage(w, CASUS_COVERAGE_ATOP, "ATOP 5.1 alliances", casus_day_from_ymd(ATOP_FIRST_YEAR, 1, 1),
                                        casus_day_from_ymd(ATOP_LAST_YEAR, 12, 31), err);
     if (st == CASUS_OK)
         casus__data_store(w)->loaded |= 1u << CASUS_DATASET_ATOP_MEMBERS;

@@ -146,7 +146,7 @@ casus_status casus__data_cow_states(casus_world *w, const char *name, const char
         st = casus_world_add_spell(w, s->ccode, s->period, err);
     }
     if (st == CASUS_OK)
-        st = casus__world_add_coverage(w, "COW state system v2016", casus_day_from_ymd(DATA_FIRST_YEAR, 1, 1),
+        st = casus__world_add_coverage(w, CASUS_COVERAGE_COW_SYSTEM, "COW state system v2016", casus_day_from_ymd(DATA_FIRST_YEAR, 1, 1),
                                        cow_last_day(), err);
     if (st == CASUS_OK)
         casus__data_store(w)->loaded |= 1u << CASUS_DATASET_COW_STATES;

@@ -165,7 +165,7 @@ static casus_status build_system(ctx *c, casus_error *err)
      * (the loader leaves the spells of states alive at the end open). */
     const casus_coverage *cov;
     for (size_t k = 0, nc = casus__world_coverage(c->w, &cov); k < nc; k++)
-        if (strstr(cov[k].what, "COW state system"))
+        if (cov[k].kind == CASUS_COVERAGE_COW_SYSTEM)
             last_end_year = year_of(cov[k].to);
 
     /* peacesciencer (create_dyadyears, mry = TRUE) treats a spell that ends
@@ -558,7 +558,7 @@ static void find_coverage(ctx *c)
     const casus_coverage *cov;
     size_t n = casus__world_coverage(c->w, &cov);
     for (size_t k = 0; k < n; k++)
-        if (strstr(cov[k].what, "ATOP")) {
+        if (cov[k].kind == CASUS_COVERAGE_ATOP) {
             c->na = true;
             c->cov_from = cov[k].from;
             c->cov_to = cov[k].to;

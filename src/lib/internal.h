@@ -81,12 +81,18 @@ CASUS_HIDDEN casus_status casus__world_add_state(casus_world *world, int ccode, 
                                                  const char *name, casus_day since, casus_day until,
                                                  const char *areas, casus_error *err);
 /* Records what a dataset covers, so answers can say what they rest on. */
+typedef enum casus_coverage_kind {
+    CASUS_COVERAGE_ATOP,       /* ATOP alliances: where their obligations end */
+    CASUS_COVERAGE_COW_SYSTEM, /* the COW state system */
+    CASUS_COVERAGE_OTHER,
+} casus_coverage_kind;
 typedef struct casus_coverage {
-    const char *what;  /* "ATOP 5.1 alliances" */
+    casus_coverage_kind kind;
+    const char *what;  /* "ATOP 5.1 alliances", for people */
     casus_day from, to;
 } casus_coverage;
-CASUS_HIDDEN casus_status casus__world_add_coverage(casus_world *world, const char *what, casus_day from,
-                                                    casus_day to, casus_error *err);
+CASUS_HIDDEN casus_status casus__world_add_coverage(casus_world *world, casus_coverage_kind kind, const char *what,
+                                                    casus_day from, casus_day to, casus_error *err);
 CASUS_HIDDEN size_t casus__world_coverage(const casus_world *world, const casus_coverage **first /* OUT */);
 /* Built by casus_world_finish(): the hand-encoded (not ATOP) treaties, and
  * the last day ATOP's data cover (CASUS_DAY_NEVER_AFTER when not loaded). */

@@ -457,7 +457,7 @@ static void coverage_notes(who_ctx *c)
         casus_date_format(cov[i].from, a);
         casus_date_format(cov[i].to, b);
         bool in = c->attack->day >= cov[i].from && c->attack->day <= cov[i].to;
-        atop |= strstr(cov[i].what, "ATOP") != NULL;
+        atop |= cov[i].kind == CASUS_COVERAGE_ATOP;
         if (in)
             add_note(c, "%s: covers %s to %s", cov[i].what, a, b);
         else

@@ -528,7 +528,7 @@ casus_status casus_world_finish(casus_world *w, casus_error *err)
     }
     w->atop_end = CASUS_DAY_NEVER_AFTER;
     for (size_t i = 0; i < w->coverage.len; i++)
-        if (strstr(CASUS_VEC_AT(&w->coverage, casus_coverage, i).what, "ATOP"))
+        if (CASUS_VEC_AT(&w->coverage, casus_coverage, i).kind == CASUS_COVERAGE_ATOP)
             w->atop_end = CASUS_VEC_AT(&w->coverage, casus_coverage, i).to;
     w->finished = true;
     return CASUS_OK;
@@ -552,13 +552,14 @@ const casus_obligation *casus_world_obligation_at(const casus_world *w, size_t i
     return w->finished && i < w->obligations.len ? &CASUS_VEC_AT(&w->obligations, casus_obligation, i) : NULL;
 }
 
-casus_status casus__world_add_coverage(casus_world *w, const char *what, casus_day from, casus_day to,
-                                       casus_error *err)
+casus_status casus__world_add_coverage(casus_world *w, casus_coverage_kind kind, const char *what,
+                                       casus_day from, casus_day to, casus_error *err)
 {
     char *zWhat = casus__arena_strdup(&w->arena, what);
     casus_coverage *c = zWhat ? casus__vec_push(&w->coverage, &w->mem) : NULL;
     if (!c)
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+    c->kind = kind;
     c->what = zWhat;
     c->from = from;
     c->to = to;
