@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "casus/data.h"
@@ -455,6 +456,24 @@ Test(data, missing_file_is_named)
     casus_error err;
     cr_expect_eq(casus_data_load(w, tmp, CASUS_DATA_COW, &err), CASUS_NOTFOUND);
     cr_expect(strstr(err.file, "cow/states2016.csv"), "%s", err.file);
+    casus_world_free(w);
+    rm_rf(tmp);
+    free(tmp);
+}
+
+Test(data, a_directory_in_a_files_place_is_named_as_such)
+{
+    char *tmp = make_temp_dir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cow", tmp);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/cow/states2016.csv", tmp);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    casus_world *w = empty_world();
+    casus_error err;
+    cr_expect_eq(casus_data_load(w, tmp, CASUS_DATA_COW, &err), CASUS_NOTFOUND);
+    cr_expect_str_eq(err.file, path);
+    cr_expect_str_eq(err.message, "missing dataset file: not a regular file");
     casus_world_free(w);
     rm_rf(tmp);
     free(tmp);
