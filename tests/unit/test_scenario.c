@@ -443,3 +443,32 @@ Test(scenario_cli, list_and_show_the_shipped_scenarios)
     expect_casus_exit(2, "scenario", "frobnicate", NULL);
     expect_casus_exit(0, "scenario", "--help", NULL);
 }
+
+/* The complete example of docs/scenario-format.md (its first ``` block)
+ * parses, so the documentation cannot drift from the parser. */
+Test(scenario, the_documented_example_parses)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/docs/scenario-format.md", source_dir());
+    size_t len = 0;
+    char *doc = slurp(path, &len);
+    cr_assert_not_null(doc);
+    char *start = strstr(doc, "```\n");
+    cr_assert_not_null(start);
+    start += 4;
+    char *end = strstr(start, "```\n");
+    cr_assert_not_null(end);
+    casus_world *w = world();
+    casus_scenario *sc = NULL;
+    casus_error err;
+    cr_assert_eq(casus_scenario_parse(w, "scenario-format.md", start, (size_t)(end - start), &sc, &err), CASUS_OK,
+                 "%s:%d:%d: %s", err.file, err.line, err.col, err.message);
+    cr_assert_str_eq(sc->id, "example-2025");
+    cr_assert_eq(sc->n_attacks, 2);
+    cr_assert_eq(sc->n_events, 5);
+    cr_assert_eq(sc->n_assumes, 2);
+    cr_assert_str_eq(sc->events_file, "example.events");
+    casus_scenario_free(sc);
+    casus_world_free(w);
+    free(doc);
+}
