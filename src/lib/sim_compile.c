@@ -22,6 +22,8 @@ typedef struct compile_ctx {
     /* work split */
     size_t n_pair_slots;   /* n_epochs * n * n */
     size_t n_open_slots;   /* n_epochs * n_openings */
+    uint8_t *changed;      /* n_epochs * n: obligations owed to the state change on that epoch's first day */
+    uint8_t *copy;         /* n_pair_slots: the pair's hits are those of the epoch before */
 } compile_ctx;
 
 typedef struct worker {
@@ -110,6 +112,10 @@ static void *work(void *arg)
             b = (int)(slot % n);
             if (a == b || (sim->opener[a] && sim->opener[b]))
                 continue;
+            if (e > 0 && !c->changed[e * n + (size_t)a] && !c->changed[e * n + (size_t)b]) {
+                c->copy[slot] = 1; /* nothing owed to a or b changes that day */
+                continue;
+            }
             att = (casus_attack){.attacker = sim->ccode[a], .target = sim->ccode[b], .place = NULL};
         } else {
             size_t k = slot - c->n_pair_slots;
@@ -498,6 +504,37 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         cc.has_treaty_events |= sc->events[i].treaty != NULL;
     cc.n_pair_slots = (size_t)sim->n_epochs * (size_t)n * (size_t)n;
     cc.n_open_slots = (size_t)sim->n_epochs * (size_t)sim->n_openings;
+    NEW(cc.changed, (size_t)sim->n_epochs * (size_t)n);
+    NEW(cc.copy, cc.n_pair_slots);
+    {
+        /* Which states' owed obligations change at each epoch: only attacks
+         * on or by them need evaluating again.  A scenario event or the end
+         * of ATOP's data changes everything. */
+        size_t no = casus_world_obligation_count(w);
+        for (size_t k = 0; k < no; k++) {
+            const casus_obligation *ob = casus_world_obligation_at(w, k);
+            int bi = sidx(sim, ob->beneficiary);
+            if (sidx(sim, ob->obligor) < 0 || bi < 0)
+                continue;
+            casus_day cand[4] = {ob->valid.start.lo, ob->valid.start.hi + 1, ob->valid.end.lo, ob->valid.end.hi + 1};
+            for (int q = 0; q < 4; q++) {
+                double r = (double)cand[q] - (double)sim->start;
+                for (int e = 1; e < sim->n_epochs; e++)
+                    if (sim->epoch_day[e] == r)
+                        cc.changed[(size_t)e * (size_t)n + (size_t)bi] = 1;
+            }
+        }
+        casus_day atop_end = casus__world_atop_end(w);
+        for (int e = 1; e < sim->n_epochs; e++) {
+            casus_day d = sim->start + (casus_day)sim->epoch_day[e];
+            bool all = atop_end != CASUS_DAY_NEVER_AFTER && d == atop_end + 1;
+            for (size_t i = 0; i < sc->n_events; i++)
+                all |= sc->events[i].kind != CASUS_EVENT_DEPLOYMENT && sc->events[i].kind != CASUS_EVENT_NEUTRALITY &&
+                       sc->events[i].on.lo == d;
+            if (all)
+                memset(cc.changed + (size_t)e * (size_t)n, 1, (size_t)n);
+        }
+    }
     size_t total = cc.n_pair_slots + cc.n_open_slots;
     n_wk = threads < 1 ? 1 : threads > 64 ? 64 : threads;
     wks = casus__mem_alloc(&sim->mem, n_wk * sizeof *wks);
@@ -623,39 +660,84 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         sim->cause_off[n] = slot;
         sim->n_cause_slots = slot;
 
-        /* Hits in CSR, epoch-major, from the raw hits in slot order. */
+        /* Hits in CSR, epoch-major, slot by slot: the raw hits come in slot
+         * order (the workers' ranges are consecutive); a copied slot takes
+         * the hits of the same pair one epoch before. */
+        size_t nn = (size_t)n * (size_t)n;
         size_t n_pair_hits = 0, n_open_hits = 0;
-        for (unsigned k = 0; k < n_wk; k++)
-            for (size_t h = 0; h < wks[k].hits.len; h++)
-                if (CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot < cc.n_pair_slots)
-                    n_pair_hits++;
-                else
-                    n_open_hits++;
-        NEW(sim->pair_off, cc.n_pair_slots + 1);
+        {
+            size_t raw_pair = 0;
+            for (unsigned k = 0; k < n_wk; k++)
+                for (size_t h = 0; h < wks[k].hits.len; h++) {
+                    if (CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot < cc.n_pair_slots)
+                        raw_pair++;
+                    else
+                        n_open_hits++;
+                }
+            /* Sizes of the copied slots, epoch by epoch. */
+            NEW(sim->pair_off, cc.n_pair_slots + 1);
+            int32_t *count = sim->pair_off; /* counts first, offsets after */
+            for (unsigned k = 0; k < n_wk; k++)
+                for (size_t h = 0; h < wks[k].hits.len; h++) {
+                    uint32_t sl = CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot;
+                    if (sl < cc.n_pair_slots)
+                        count[sl]++;
+                }
+            for (size_t sl = nn; sl < cc.n_pair_slots; sl++)
+                if (cc.copy[sl])
+                    count[sl] = count[sl - nn];
+            for (size_t sl = 0; sl < cc.n_pair_slots; sl++)
+                n_pair_hits += (size_t)count[sl];
+            (void)raw_pair;
+            int32_t acc = 0;
+            for (size_t sl = 0; sl <= cc.n_pair_slots; sl++) {
+                int32_t c0 = sl < cc.n_pair_slots ? count[sl] : 0;
+                count[sl] = acc;
+                acc += c0;
+            }
+        }
         NEW(sim->hits, n_pair_hits);
         NEW(sim->open_off, cc.n_open_slots + 1);
         NEW(sim->open_hits, n_open_hits);
-        size_t ph = 0, oh = 0, next_pair = 0, next_open = 0;
-        for (unsigned k = 0; k < n_wk; k++)
-            for (size_t h = 0; h < wks[k].hits.len; h++) {
-                const raw_hit *x = &CASUS_VEC_AT(&wks[k].hits, raw_hit, h);
-                tie_key key = {x->ob, x->cls, sidx(sim, x->ob->obligor), sidx(sim, x->ob->beneficiary)};
-                int tie = find_tie(keys, sim->n_ties, &key);
-                if (x->slot < cc.n_pair_slots) {
-                    while (next_pair <= x->slot)
-                        sim->pair_off[next_pair++] = (int32_t)ph;
-                    sim->hits[ph++] = (sim_hit){tie, x->status};
-                } else {
-                    size_t os = x->slot - cc.n_pair_slots;
+        size_t oh = 0, next_open = 0;
+        {
+            unsigned wk_i = 0;
+            size_t h_i = 0;
+            for (size_t sl = 0; sl < cc.n_pair_slots + cc.n_open_slots; sl++) {
+                size_t ph = sl < cc.n_pair_slots ? (size_t)sim->pair_off[sl] : 0;
+                if (sl < cc.n_pair_slots && cc.copy[sl]) {
+                    size_t from = (size_t)sim->pair_off[sl - nn], len = (size_t)(sim->pair_off[sl - nn + 1] - sim->pair_off[sl - nn]);
+                    memcpy(sim->hits + ph, sim->hits + from, len * sizeof *sim->hits);
+                    continue;
+                }
+                if (sl >= cc.n_pair_slots) {
+                    size_t os = sl - cc.n_pair_slots;
                     while (next_open <= os)
                         sim->open_off[next_open++] = (int32_t)oh;
-                    sim->open_hits[oh++] = (sim_hit){tie, x->status};
+                }
+                for (;;) {
+                    while (wk_i < n_wk && h_i >= wks[wk_i].hits.len) {
+                        wk_i++;
+                        h_i = 0;
+                    }
+                    if (wk_i >= n_wk)
+                        break;
+                    const raw_hit *x = &CASUS_VEC_AT(&wks[wk_i].hits, raw_hit, h_i);
+                    if (x->slot != sl)
+                        break;
+                    tie_key key = {x->ob, x->cls, sidx(sim, x->ob->obligor), sidx(sim, x->ob->beneficiary)};
+                    int tie = find_tie(keys, sim->n_ties, &key);
+                    if (sl < cc.n_pair_slots)
+                        sim->hits[ph++] = (sim_hit){tie, x->status};
+                    else
+                        sim->open_hits[oh++] = (sim_hit){tie, x->status};
+                    h_i++;
                 }
             }
-        while (next_pair <= cc.n_pair_slots)
-            sim->pair_off[next_pair++] = (int32_t)ph;
+        }
         while (next_open <= cc.n_open_slots)
             sim->open_off[next_open++] = (int32_t)oh;
+        size_t ph = n_pair_hits;
         sim->n_hits = ph;
         sim->n_open_hits = oh;
     }
