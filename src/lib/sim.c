@@ -127,6 +127,31 @@ static void update_g(const casus_sim *sim, sim_scratch *s, int i)
         s->S[1] = 0;
 }
 
+static bool nz(const casus_sim *sim, casus_jm_feature k)
+{
+    return sim->params.beta[k] != 0;
+}
+
+/* Marks g of state i for recomputation at the end of the event. */
+static void mark(sim_scratch *s, int i)
+{
+    touch(s, i);
+    if (!s->dirty[i]) {
+        s->dirty[i] = 1;
+        s->dirty_list[s->n_dirty++] = i;
+    }
+}
+
+static void flush(const casus_sim *sim, sim_scratch *s)
+{
+    for (int32_t q = 0; q < s->n_dirty; q++) {
+        int i = s->dirty_list[q];
+        s->dirty[i] = 0;
+        update_g(sim, s, i);
+    }
+    s->n_dirty = 0;
+}
+
 static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
 {
     double a = s->cinc[side - 1], b = s->cinc[2 - side];
@@ -152,14 +177,19 @@ static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, s
             s->active[s->n_active++] = h[k].tie;
         int sx = s->side[t->beneficiary];
         uint8_t pold = s->pair_st[t->pair];
+        /* Recompute g only when x can change where beta is not 0: with the
+         * defaults, only when the first obligation toward a side appears. */
+        bool matters = false;
         if (t->cls < 2) {
             casus_jm_counts *c = &s->cnt[2 * o + sx - 1];
             if (old == 0) {
-                c->timing[t->timing]++;
+                static const casus_jm_feature tf[JM_TIMING_N] = {CASUS_JM_TIMING_IMMEDIATE, CASUS_JM_TIMING_DEEMED,
+                                                                 CASUS_JM_TIMING_CONSTITUTIONAL, CASUS_JM_TIMING_OTHER};
+                matters |= ++c->timing[t->timing] == 1 && nz(sim, tf[t->timing]);
                 if (t->atop)
-                    c->atop++;
+                    matters |= ++c->atop == 1 && nz(sim, CASUS_JM_OBLIG_ATOP);
                 else
-                    c->hand++;
+                    matters |= ++c->hand == 1 && nz(sim, CASUS_JM_OBLIG_HAND);
             }
             if (h[k].status > pold) {
                 s->pair_st[t->pair] = h[k].status;
@@ -167,13 +197,19 @@ static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, s
                 if (pold)
                     arr[pold - 1]--;
                 arr[h[k].status - 1]++;
+                casus_jm_feature fb = t->cls == 0 ? CASUS_JM_DEFEND_BINDING : CASUS_JM_JOIN_BINDING;
+                casus_jm_feature fc = t->cls == 0 ? CASUS_JM_DEFEND_CONDITIONAL : CASUS_JM_JOIN_CONDITIONAL;
+                matters |= nz(sim, fb) || nz(sim, fc);
+                if (pold == 0) /* the pull toward the side grew */
+                    matters |= c->defend[0] + c->defend[1] + c->join[0] + c->join[1] == 1;
             }
         } else if (pold == 0) {
             s->pair_st[t->pair] = h[k].status;
-            s->cnt[2 * o + (3 - sx) - 1].pledge++;
+            matters |= ++s->cnt[2 * o + (3 - sx) - 1].pledge == 1 && nz(sim, CASUS_JM_PLEDGE_OTHER);
         } else if (h[k].status > pold)
             s->pair_st[t->pair] = h[k].status;
-        update_g(sim, s, o);
+        if (matters)
+            mark(s, o);
     }
 }
 
@@ -231,20 +267,26 @@ static void enter(const casus_sim *sim, sim_scratch *s, int i, int side, double 
     for (int32_t r = sim->rel_off[i]; r < sim->rel_off[i + 1]; r++) {
         int z = sim->rel_to[r];
         uint8_t bits = sim->rel_bits[r];
+        bool matters = false;
         touch(s, z);
+        casus_jm_counts *mine = &s->cnt[2 * z + side - 1], *other = &s->cnt[2 * z + (3 - side) - 1];
         if (bits & 1)
-            s->relc[z]++;
-        if (bits & 2)
-            s->cnt[2 * z + side - 1].allies++;
+            matters |= ++s->relc[z] == 1; /* it becomes a candidate */
+        if (bits & 2) {
+            mine->allies++;
+            matters |= nz(sim, CASUS_JM_ALLIES_ON_SIDE);
+        }
         if (bits & 4)
-            s->cnt[2 * z + (3 - side) - 1].mid++;
+            matters |= ++other->mid == 1 && nz(sim, CASUS_JM_MID_OTHER);
         if (bits & 8)
-            s->cnt[2 * z + (3 - side) - 1].contig_land++;
+            matters |= ++other->contig_land == 1 && (nz(sim, CASUS_JM_CONTIG_LAND) || nz(sim, CASUS_JM_CONTIG_SEA));
         if (bits & 16)
-            s->cnt[2 * z + (3 - side) - 1].contig_sea++;
-        update_g(sim, s, z);
+            matters |= ++other->contig_sea == 1 && other->contig_land == 0 && nz(sim, CASUS_JM_CONTIG_SEA);
+        if (matters)
+            mark(s, z);
     }
     chain_attacks(sim, s, i);
+    flush(sim, s);
 }
 
 /* The tie that brought state i in on side: the strongest pull set off. */
@@ -271,6 +313,7 @@ static void open_attack(const casus_sim *sim, sim_scratch *s, int k, double t)
     if (!s->side[o->target])
         enter(sim, s, o->target, 2, t, -2);
     apply_opening(sim, s, k);
+    flush(sim, s);
 }
 
 static void forced_entry(const casus_sim *sim, sim_scratch *s, int k, double t)
@@ -320,9 +363,10 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
      * neutrals, get new hazards. */
     (void)n_old;
     for (int32_t q = 0; q < s->n_touched; q++)
-        update_g(sim, s, s->touched_list[q]);
+        mark(s, s->touched_list[q]);
     for (int q = 0; q < sim->n_neutral_states; q++)
-        update_g(sim, s, sim->neutral_states[q]);
+        mark(s, sim->neutral_states[q]);
+    flush(sim, s);
 }
 
 static void restore(const casus_sim *sim, sim_scratch *s)
@@ -512,6 +556,8 @@ casus_status casus__sim_scratch_init(const casus_sim *sim, sim_scratch *s, const
     ARR(touched_list, n);
     ARR(tie_touched, sim->n_ties);
     ARR(tie_touched_list, sim->n_ties);
+    ARR(dirty, n);
+    ARR(dirty_list, n);
     return CASUS_OK;
 oom:
     casus__sim_scratch_free(sim, s, mem);
@@ -537,6 +583,8 @@ void casus__sim_scratch_free(const casus_sim *sim, sim_scratch *s, const casus_m
     FREE(touched_list, n);
     FREE(tie_touched, sim->n_ties);
     FREE(tie_touched_list, sim->n_ties);
+    FREE(dirty, n);
+    FREE(dirty_list, n);
     memset(s, 0, sizeof *s);
 }
 #undef FREE

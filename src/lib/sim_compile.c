@@ -197,6 +197,12 @@ static int find_tie(const tie_key *keys, int32_t n, const tie_key *k)
     return -1;
 }
 
+static int cmp_cause(const void *pa, const void *pb)
+{
+    const casus_obligation *a = *(const casus_obligation *const *)pa, *b = *(const casus_obligation *const *)pb;
+    return casus__jm_cause_cmp(a, 1, b, 1);
+}
+
 /* ---- compile ----------------------------------------------------------- */
 
 static int cmp_double(const void *pa, const void *pb)
@@ -605,22 +611,24 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                            .atop = (uint8_t)(keys[i].ob->treaty->from_atop != 0), .pair = pair, .ob = keys[i].ob};
         }
         sim->n_pairs = pair + 1;
-        /* Rank of each pull tie among all (cause order at equal status). */
-        int32_t *order;
+        /* Rank of each tie among all (cause order at equal status). */
+        const casus_obligation **order;
         NEW(order, m);
         for (size_t i = 0; i < m; i++)
-            order[i] = (int32_t)i;
-        for (size_t i = 1; i < m; i++) { /* insertion sort: stable, m is small */
-            int32_t v = order[i];
-            size_t j = i;
-            while (j > 0 && casus__jm_cause_cmp(sim->ties[order[j - 1]].ob, 1, sim->ties[v].ob, 1) > 0) {
-                order[j] = order[j - 1];
-                j--;
+            order[i] = sim->ties[i].ob;
+        qsort(order, m, sizeof *order, cmp_cause);
+        for (size_t i = 0; i < m; i++) {
+            /* Ties sharing an obligation (another class) share its rank. */
+            size_t lo = 0, hi = m;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cmp_cause(&order[mid], &sim->ties[i].ob) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
-            order[j] = v;
+            sim->ties[i].rank = (int32_t)lo;
         }
-        for (size_t i = 0; i < m; i++)
-            sim->ties[order[i]].rank = (int32_t)i;
         /* Pull ties by obligor (they are sorted by obligor already). */
         NEW(sim->tie_off, n + 1);
         NEW(sim->tie_by_obligor, m);

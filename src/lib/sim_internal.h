@@ -68,6 +68,9 @@ typedef struct sim_scratch {
     uint8_t *tie_touched;     /* n_ties */
     int32_t *tie_touched_list;
     int32_t n_tie_touched;
+    uint8_t *dirty;           /* n: g to recompute at the end of the event */
+    int32_t *dirty_list;
+    int32_t n_dirty;
     double S[2];              /* sums of g by side */
     double cinc[2];           /* CINC totals by side */
     int32_t epoch;
