@@ -94,9 +94,21 @@ static void touch_tie(sim_scratch *s, int k)
     }
 }
 
+/* The obligations set off pulling state i to either side. */
+static int pulls(const sim_scratch *s, int i)
+{
+    const casus_jm_counts *a = &s->cnt[2 * i], *b = &s->cnt[2 * i + 1];
+    return a->defend[0] + a->defend[1] + a->join[0] + a->join[1] + b->defend[0] + b->defend[1] + b->join[0] +
+           b->join[1];
+}
+
+/* A candidate: not at war, not held out or scheduled, a member of the
+ * state system, and a major power, related to a belligerent, or pulled in
+ * by an obligation the war sets off (casus_jm_rows says the same). */
 static bool candidate(const casus_sim *sim, const sim_scratch *s, int i)
 {
-    return !s->side[i] && !sim->held[i] && !sim->committed[i] && sim->member[i] && (s->relc[i] > 0 || sim->major[i]);
+    return !s->side[i] && !sim->held[i] && !sim->committed[i] && sim->member[i] &&
+           (s->relc[i] > 0 || sim->major[i] || pulls(s, i) > 0);
 }
 
 static double local_g(const casus_sim *sim, const sim_scratch *s, int i, int side)

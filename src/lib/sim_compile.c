@@ -325,6 +325,22 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                 if (casus_jm_data_major(jd, c) || casus_jm_data_related(jd, a, c))
                     st = add_state(sim, c);
             }
+            /* A state bound to a by an obligation that comes into force
+             * during the run can be pulled in too. */
+            size_t no = casus_world_obligation_count(w);
+            casus_day last = sc->start + sc->horizon;
+            for (size_t k = 0; k < no && st == CASUS_OK; k++) {
+                const casus_obligation *ob = casus_world_obligation_at(w, k);
+                int c = ob->obligor == a ? ob->beneficiary : ob->beneficiary == a ? ob->obligor : 0;
+                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] || ob->valid.start.lo > last ||
+                    ob->valid.end.hi < sc->start || casus_world_member(w, c, sc->start) == CASUS_FAILED)
+                    continue;
+                bool held = false;
+                for (size_t h = 0; h < sc->n_assumes; h++)
+                    held |= sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == c;
+                if (!held)
+                    st = add_state(sim, c);
+            }
         }
     }
     if (st != CASUS_OK) {
