@@ -472,3 +472,25 @@ Test(scenario, the_documented_example_parses)
     casus_world_free(w);
     free(doc);
 }
+
+Test(scenario, events_path_is_relative_to_the_scenario_file)
+{
+    casus_world *w = world();
+    const char *text = "scenario s\ntitle \"t\"\nsource S1 \"c\"\nevents-file \"x.events\"\nattack RUS EST on 2025-03-01\n";
+    casus_scenario *sc = NULL;
+    char buf[64];
+    cr_assert_eq(casus_scenario_parse(w, "dir/sub/s.scenario", text, strlen(text), &sc, NULL), CASUS_OK);
+    cr_assert_eq(casus_scenario_events_path(sc, buf, sizeof buf), CASUS_OK);
+    cr_assert_str_eq(buf, "dir/sub/x.events");
+    cr_assert_eq(casus_scenario_events_path(sc, buf, 16), CASUS_RANGE);
+    casus_scenario_free(sc);
+    cr_assert_eq(casus_scenario_parse(w, "s.scenario", text, strlen(text), &sc, NULL), CASUS_OK);
+    cr_assert_eq(casus_scenario_events_path(sc, buf, sizeof buf), CASUS_OK);
+    cr_assert_str_eq(buf, "x.events");
+    casus_scenario_free(sc);
+    text = "scenario s\ntitle \"t\"\nsource S1 \"c\"\nattack RUS EST on 2025-03-01\n";
+    cr_assert_eq(casus_scenario_parse(w, "dir/s.scenario", text, strlen(text), &sc, NULL), CASUS_OK);
+    cr_assert_eq(casus_scenario_events_path(sc, buf, sizeof buf), CASUS_NOTFOUND);
+    casus_scenario_free(sc);
+    casus_world_free(w);
+}
