@@ -494,3 +494,25 @@ Test(scenario, events_path_is_relative_to_the_scenario_file)
     casus_scenario_free(sc);
     casus_world_free(w);
 }
+
+/* With --data (before or after the subcommand) ATOP treaties may be named. */
+Test(scenario_cli, check_with_the_datasets_knows_atop_treaties)
+{
+    char *dir = make_temp_dir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/atop.scenario", dir);
+    const char *text = "scenario t\ntitle \"t\"\nsource S1 \"c\"\nattack AUH YUG on 1914-07-28\n"
+                       "event 1914-08-01 end atop-1225\n";
+    cr_assert_eq(spit(path, text, strlen(text)), 0);
+    run_result r = run_casus("scenario", "check", path, NULL);
+    cr_assert_eq(r.status, 2, "without the datasets there is no ATOP treaty");
+    cr_assert_not_null(strstr(r.err, ":5:22: unknown treaty 'atop-1225'"), "%s", r.err);
+    run_free(&r);
+    r = run_casus("scenario", "check", path, "--data", test_data_dir(), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: ok: t, 1 attack from 1914-07-28, 1 event, 0 assumptions, horizon 365 days\n", path);
+    cr_assert_str_eq(r.out, want);
+    run_free(&r);
+    rm_temp_dir(dir);
+}
