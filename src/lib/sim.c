@@ -111,15 +111,46 @@ static bool candidate(const casus_sim *sim, const sim_scratch *s, int i)
            (s->relc[i] > 0 || sim->major[i] || pulls(s, i) > 0);
 }
 
+/* g: exp of beta . x without the side-total and band terms, which the
+ * trial applies as factors.  The same sum as casus__jm_x makes x (a test
+ * compares them), with the static terms summed once at compile time. */
 static double local_g(const casus_sim *sim, const sim_scratch *s, int i, int side)
 {
-    double x[CASUS_JM_FEATURE_COUNT];
-    casus_jm_static st = sim->stat[i];
-    st.declared_neutral = sim->declared[(size_t)s->epoch * (size_t)sim->n + (size_t)i];
-    casus__jm_x(&s->cnt[2 * i + side - 1], &s->cnt[2 * i + 2 - side], &st, 1, 1, CASUS_JM_BAND_LATER_DAY, x);
-    double d = 0;
-    for (int k = 0; k < CASUS_JM_FEATURE_COUNT; k++)
-        d += sim->beta_local[k] * x[k];
+    const double *b = sim->params.beta;
+    const casus_jm_counts *m = &s->cnt[2 * i + side - 1], *t = &s->cnt[2 * i + 2 - side];
+    int pull = m->defend[0] + m->defend[1] + m->join[0] + m->join[1];
+    int pull_o = t->defend[0] + t->defend[1] + t->join[0] + t->join[1];
+    double d = sim->static_dot[i];
+    if (sim->declared[(size_t)s->epoch * (size_t)sim->n + (size_t)i])
+        d += b[CASUS_JM_DECLARED_NEUTRAL];
+    if (pull > 0) {
+        d += b[CASUS_JM_OBLIG_ANY] + (sim->stat[i].post1945 ? b[CASUS_JM_OBLIG_POST1945] : 0);
+        d += b[CASUS_JM_DEFEND_BINDING] * m->defend[1] + b[CASUS_JM_DEFEND_CONDITIONAL] * m->defend[0] +
+             b[CASUS_JM_JOIN_BINDING] * m->join[1] + b[CASUS_JM_JOIN_CONDITIONAL] * m->join[0];
+        if (pull_o > 0)
+            d += b[CASUS_JM_BOTH_SIDES];
+    }
+    if (m->timing[JM_TIMING_IMMEDIATE])
+        d += b[CASUS_JM_TIMING_IMMEDIATE];
+    if (m->timing[JM_TIMING_DEEMED])
+        d += b[CASUS_JM_TIMING_DEEMED];
+    if (m->timing[JM_TIMING_CONSTITUTIONAL])
+        d += b[CASUS_JM_TIMING_CONSTITUTIONAL];
+    if (m->timing[JM_TIMING_OTHER])
+        d += b[CASUS_JM_TIMING_OTHER];
+    if (m->hand)
+        d += b[CASUS_JM_OBLIG_HAND];
+    if (m->atop)
+        d += b[CASUS_JM_OBLIG_ATOP];
+    if (m->pledge)
+        d += b[CASUS_JM_PLEDGE_OTHER];
+    if (m->contig_land)
+        d += b[CASUS_JM_CONTIG_LAND];
+    else if (m->contig_sea)
+        d += b[CASUS_JM_CONTIG_SEA];
+    if (m->mid)
+        d += b[CASUS_JM_MID_OTHER];
+    d += b[CASUS_JM_ALLIES_ON_SIDE] * m->allies;
     return exp(d);
 }
 
@@ -346,7 +377,7 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
         s->tie_st[k] = 0;
         s->pair_st[t->pair] = 0;
         int o = t->obligor;
-        touch(s, o);
+        mark(s, o);
         for (int side = 0; side < 2; side++) {
             casus_jm_counts *c = &s->cnt[2 * o + side];
             memset(c->defend, 0, sizeof c->defend);
@@ -374,8 +405,6 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
     /* Obligors whose ties are gone or new (all touched), and declared
      * neutrals, get new hazards. */
     (void)n_old;
-    for (int32_t q = 0; q < s->n_touched; q++)
-        mark(s, s->touched_list[q]);
     for (int q = 0; q < sim->n_neutral_states; q++)
         mark(s, sim->neutral_states[q]);
     flush(sim, s);
@@ -663,7 +692,7 @@ casus_status casus_sim_trial(const casus_sim *sim, uint64_t seed, uint64_t trial
 }
 
 casus_status casus__sim_x_at(const casus_sim *sim, uint64_t seed, uint64_t trial, double until, int ccode, int side,
-                             double x[CASUS_JM_FEATURE_COUNT], bool *cand)
+                             double x[CASUS_JM_FEATURE_COUNT], bool *cand, double *g)
 {
     int i = sidx(sim, ccode);
     if (i < 0)
@@ -673,6 +702,7 @@ casus_status casus__sim_x_at(const casus_sim *sim, uint64_t seed, uint64_t trial
         return CASUS_NOMEM;
     run_until(sim, &s, seed, trial, until);
     *cand = candidate(sim, &s, i);
+    *g = s.g[2 * i + side - 1];
     casus_jm_static st = sim->stat[i];
     st.declared_neutral = sim->declared[(size_t)s.epoch * (size_t)sim->n + (size_t)i];
     casus__jm_x(&s.cnt[2 * i + side - 1], &s.cnt[2 * i + 2 - side], &st, s.cinc[side - 1], s.cinc[2 - side],

@@ -784,6 +784,13 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     sim->band_factor[1] = exp(params->beta[CASUS_JM_BAND_MONTH]);
     sim->band_factor[2] = exp(params->beta[CASUS_JM_BAND_YEAR]);
     sim->band_factor[3] = 1;
+    NEW(sim->static_dot, n);
+    for (int i = 0; i < n; i++) {
+        double c = sim->cinc[i] > CASUS_JM_CINC_FLOOR ? sim->cinc[i] : CASUS_JM_CINC_FLOOR;
+        sim->static_dot[i] = params->beta[CASUS_JM_INTERCEPT] + (sim->major[i] ? params->beta[CASUS_JM_MAJOR] : 0) +
+                             params->beta[CASUS_JM_LOG_CINC] * log10(c) +
+                             (sim->stat[i].post1945 ? params->beta[CASUS_JM_POST1945] : 0);
+    }
 
     /* Tally layout. */
     sim->bin_width = sim->horizon <= 4096 ? 1 : (sim->horizon + 4095) / 4096;

@@ -132,6 +132,7 @@ struct casus_sim {
     double beta_local[CASUS_JM_FEATURE_COUNT]; /* beta without the side-total and band terms */
     double band_factor[4];    /* exp(beta) for week, month, year, later */
     casus_jm_static *stat;    /* n */
+    double *static_dot;       /* n: beta . x over intercept, major_power, log_cinc, post_1945 */
     sim_scratch tmpl;         /* the war after day 0 */
     /* tallies */
     int bin_width;            /* days per entry-day bin */
@@ -153,8 +154,10 @@ CASUS_HIDDEN void casus__sim_run_trial(const casus_sim *sim, sim_scratch *s, uin
 /* Adds the finished trial in s to the tally counters. */
 CASUS_HIDDEN void casus__sim_tally_trial(const casus_sim *sim, const sim_scratch *s, uint64_t *t);
 /* Runs a trial up to (not including) day `until` and writes x of a state
- * toward a side, as the engine computes it (for tests against casus_jm_rows). */
+ * toward a side as the engine's counts make it, and the engine's g (for
+ * tests against casus_jm_rows and exp(beta . x)). */
 CASUS_HIDDEN casus_status casus__sim_x_at(const casus_sim *sim, uint64_t seed, uint64_t trial, double until,
-                                          int ccode, int side, double x[CASUS_JM_FEATURE_COUNT], bool *candidate);
+                                          int ccode, int side, double x[CASUS_JM_FEATURE_COUNT], bool *candidate,
+                                          double *g);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../src/lib/sim_internal.h"
+#include "casus/data.h"
 #include "casus/joinmodel.h"
 #include "casus/scenario.h"
 #include "casus/sim.h"
@@ -110,7 +111,7 @@ Test(joinmodel, chain_ganging_attacks)
 
 /* The features the engine holds for a state after a trial has run to a
  * day equal the reference casus_jm_rows computes from the same war. */
-Test(joinmodel, engine_features_equal_reference, .timeout = 120)
+static void engine_equals_reference(bool data, const char *text, int trials)
 {
     casus_world *w = NULL;
     casus_error err;
@@ -120,9 +121,13 @@ Test(joinmodel, engine_features_equal_reference, .timeout = 120)
     cr_assert_eq(casus_world_load_tables(w, path, &err), CASUS_OK);
     snprintf(path, sizeof path, "%s/treaties", source_dir());
     cr_assert_eq(casus_world_load_treaty_dir(w, path, &err), CASUS_OK);
+    if (data)
+        cr_assert_eq(casus_data_load(w, test_data_dir(),
+                                     CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
+                                         CASUS_DATA_MID,
+                                     &err),
+                     CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
-    const char *text = "scenario t\ntitle \"t\"\nsource S1 \"x\"\nhorizon 365 days\n"
-                       "attack PRK ROK on 2025-03-01 source S1\n";
     casus_scenario *sc = NULL;
     cr_assert_eq(casus_scenario_parse(w, "t.scenario", text, strlen(text), &sc, &err), CASUS_OK, "%s", err.message);
     casus_jm_params p;
@@ -133,13 +138,26 @@ Test(joinmodel, engine_features_equal_reference, .timeout = 120)
     p.beta[CASUS_JM_DEFEND_BINDING] = 0.5;
     p.beta[CASUS_JM_TIMING_IMMEDIATE] = 0.3;
     p.beta[CASUS_JM_ALLIES_ON_SIDE] = 0.2;
+    p.beta[CASUS_JM_TIMING_CONSTITUTIONAL] = -0.4;
+    p.beta[CASUS_JM_OBLIG_HAND] = 0.1;
+    p.beta[CASUS_JM_BOTH_SIDES] = -0.7;
+    p.beta[CASUS_JM_DEFEND_CONDITIONAL] = 0.25;
+    p.beta[CASUS_JM_POST1945] = 0.05;
+    p.beta[CASUS_JM_OBLIG_POST1945] = -0.3;
+    p.beta[CASUS_JM_LOG_CINC] = 0.15;
+    p.beta[CASUS_JM_CONTIG_LAND] = 0.6;
+    p.beta[CASUS_JM_CONTIG_SEA] = 0.2;
+    p.beta[CASUS_JM_MID_OTHER] = 0.35;
+    p.beta[CASUS_JM_MAJOR] = 0.45;
+    p.beta[CASUS_JM_PLEDGE_OTHER] = -0.5;
+    p.beta[CASUS_JM_OBLIG_ATOP] = 0.3;
     casus_sim *sim = NULL;
     cr_assert_eq(casus_sim_compile(w, sc, &p, NULL, 1, &sim, &err), CASUS_OK, "%s", err.message);
     casus_jm_data *jd = NULL;
     cr_assert_eq(casus_jm_data_create(w, sc->start, &jd, &err), CASUS_OK);
-    int compared = 0, with_oblig = 0;
-    for (uint64_t trial = 0; trial < 40; trial++) {
-        double until = 10.5 + 12.0 * (double)trial;
+    int compared = 0, with_oblig = 0, with_contig = 0;
+    for (uint64_t trial = 0; trial < (uint64_t)trials; trial++) {
+        double until = 10.5 + 360.0 * (double)trial / trials;
         casus_sim_entry e[CASUS_SIM_MAX_STATES];
         size_t ne;
         cr_assert_eq(casus_sim_trial(sim, 3, trial, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
@@ -158,7 +176,16 @@ Test(joinmodel, engine_features_equal_reference, .timeout = 120)
         for (size_t r = 0; r < nr; r++) {
             double x[CASUS_JM_FEATURE_COUNT];
             bool cand = false;
-            cr_assert_eq(casus__sim_x_at(sim, 3, trial, until, rows[r].ccode, rows[r].side, x, &cand), CASUS_OK);
+            double g = 0;
+            cr_assert_eq(casus__sim_x_at(sim, 3, trial, until, rows[r].ccode, rows[r].side, x, &cand, &g), CASUS_OK);
+            /* g is exp(beta . x) without the side-total and band terms. */
+            double dot = 0;
+            for (int k = 0; k < CASUS_JM_FEATURE_COUNT; k++)
+                if (k != CASUS_JM_LOG_CINC_SIDE && k != CASUS_JM_LOG_CINC_OTHER && k != CASUS_JM_BAND_WEEK &&
+                    k != CASUS_JM_BAND_MONTH && k != CASUS_JM_BAND_YEAR)
+                    dot += p.beta[k] * x[k];
+            cr_expect(fabs(g - exp(dot)) <= 1e-12 * exp(dot), "state %d side %d: g %g, exp(beta . x) %g", rows[r].ccode,
+                      rows[r].side, g, exp(dot));
             cr_expect(cand, "trial %llu: %d is a reference candidate but not the engine's", (unsigned long long)trial,
                       rows[r].ccode);
             for (int k = 0; k < CASUS_JM_FEATURE_COUNT; k++)
@@ -167,13 +194,29 @@ Test(joinmodel, engine_features_equal_reference, .timeout = 120)
                           casus_jm_feature_name((casus_jm_feature)k), x[k], rows[r].x[k]);
             compared++;
             with_oblig += rows[r].x[CASUS_JM_OBLIG_ANY] > 0;
+            with_contig += rows[r].x[CASUS_JM_CONTIG_LAND] > 0;
         }
         casus_jm_rows_free(jd, rows, nr);
     }
     cr_expect(compared > 200, "only %d rows compared", compared);
     cr_expect(with_oblig > 10, "only %d rows with an obligation", with_oblig);
+    cr_expect(!data || with_contig > 10, "only %d rows with contiguity", with_contig);
     casus_jm_data_free(jd);
     casus_sim_free(sim);
     casus_scenario_free(sc);
     casus_world_free(w);
+}
+
+Test(joinmodel, engine_features_equal_reference, .timeout = 120)
+{
+    engine_equals_reference(false, "scenario t\ntitle \"t\"\nsource S1 \"x\"\nhorizon 365 days\n"
+                                   "attack PRK ROK on 2025-03-01 source S1\n", 40);
+}
+
+/* With the datasets: contiguity, major powers, CINC, MID rivals and ATOP's
+ * alliances of 1914. */
+Test(joinmodel, engine_features_equal_reference_1914, .timeout = 300)
+{
+    engine_equals_reference(true, "scenario t\ntitle \"t\"\nsource S1 \"x\"\nhorizon 365 days\n"
+                                  "attack AUH YUG on 1914-07-28 source S1\n", 12);
 }
