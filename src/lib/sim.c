@@ -370,6 +370,19 @@ static void forced_entry(const casus_sim *sim, sim_scratch *s, int k, double t)
 /* Everything the attacks set off, re-evaluated for a new epoch. */
 static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
 {
+    /* When nothing owed to a belligerent changes in the epochs crossed,
+     * every attack sets off what it did: only the epoch number moves. */
+    bool any = false;
+    for (int f = s->epoch + 1; f <= e && !any; f++)
+        for (int q = 0; q < s->n_bell && !any; q++)
+            any = sim->epoch_changed[(size_t)f * (size_t)sim->n + (size_t)s->bell[q]];
+    if (!any) {
+        s->epoch = e;
+        for (int q = 0; q < sim->n_neutral_states; q++)
+            mark(s, sim->neutral_states[q]);
+        flush(sim, s);
+        return;
+    }
     for (int32_t a = 0; a < s->n_active; a++) {
         int32_t k = s->active[a];
         const sim_tie *t = &sim->ties[k];

@@ -527,6 +527,7 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     cc.n_pair_slots = (size_t)sim->n_epochs * (size_t)n * (size_t)n;
     cc.n_open_slots = (size_t)sim->n_epochs * (size_t)sim->n_openings;
     NEW(cc.changed, (size_t)sim->n_epochs * (size_t)n);
+    sim->epoch_changed = cc.changed;
     NEW(cc.copy, cc.n_pair_slots);
     {
         /* Which states' owed obligations change at each epoch: only attacks

@@ -102,6 +102,7 @@ struct casus_sim {
     int n_epochs;
     double *epoch_day;        /* n_epochs */
     uint8_t *declared;        /* n_epochs * n */
+    uint8_t *epoch_changed;   /* n_epochs * n: what is owed to the state changes on the epoch's first day */
     int32_t *neutral_states;  /* states with a neutrality event */
     int n_neutral_states;
     /* hits: per epoch, per ordered pair (a attacks b at b's home): CSR */
