@@ -53,8 +53,10 @@ const char cmd_simulate_usage[] =
     "Exit status: 0 when the simulation ran, 1 when the work failed, 2 for bad\n"
     "input (a malformed scenario or parameter file, a bad option).\n"
     "\n"
+    "FILE may also be the id of a shipped scenario (SHARE/scenarios/ID.scenario).\n"
+    "\n"
     "Example:\n"
-    "  casus simulate scenarios/korea-dmz-2025.scenario --trials 200000 --threads 2\n";
+    "  casus simulate july-1914 --trials 20000 --threads 2\n";
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -171,6 +173,12 @@ int cmd_simulate(int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error("simulate", optind >= argc ? "a scenario FILE is required" : "one scenario FILE only");
     const char *file = argv[optind];
+    char id_path[4096];
+    if (!file_exists(file) && !strchr(file, '/')) { /* an id: korea-dmz-2025 */
+        snprintf(id_path, sizeof id_path, "%s/scenarios/%s.scenario", cli_share_dir(wo.share), file);
+        if (file_exists(id_path))
+            file = id_path;
+    }
     uint64_t trials = 0, seed = 0, threads = 1;
     if (trials_s && (!parse_u64(trials_s, &trials) || trials == 0 || trials > CASUS_SCENARIO_MAX_TRIALS))
         return cli_usage_error("simulate", "--trials takes a whole number from 1 to %llu",
