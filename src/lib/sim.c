@@ -207,13 +207,13 @@ static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
 static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
-        const sim_tie *t = &sim->ties[h[k].tie];
-        int o = t->obligor;
+        int o = h[k].obligor;
         if (s->side[o] || sim->held[o])
             continue;
         uint8_t old = s->tie_st[h[k].tie];
         if (h[k].status <= old)
             continue;
+        const sim_tie *t = &sim->ties[h[k].tie];
         touch_tie(s, h[k].tie);
         s->tie_st[h[k].tie] = h[k].status;
         if (old == 0)

@@ -141,8 +141,9 @@ static void *work(void *arg)
                 cls = 0;
             else if (fd->role == CASUS_ROLE_JOIN_ATTACKER)
                 cls = 1;
-            else if (fd->role == CASUS_ROLE_NEUTRAL || fd->role == CASUS_ROLE_REFRAIN)
-                cls = 2;
+            else if ((fd->role == CASUS_ROLE_NEUTRAL || fd->role == CASUS_ROLE_REFRAIN) &&
+                     sim->params.beta[CASUS_JM_PLEDGE_OTHER] != 0)
+                cls = 2; /* with a zero coefficient a pledge changes no hazard: not compiled */
             else
                 continue;
             casus_truth st = finding_status(c, fd, att.day);
@@ -753,9 +754,9 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     tie_key key = {x->ob, x->cls, sidx(sim, x->ob->obligor), sidx(sim, x->ob->beneficiary)};
                     int tie = find_tie(keys, sim->n_ties, &key);
                     if (sl < cc.n_pair_slots)
-                        sim->hits[ph++] = (sim_hit){tie, x->status};
+                        sim->hits[ph++] = (sim_hit){tie, (int16_t)key.obligor, x->status};
                     else
-                        sim->open_hits[oh++] = (sim_hit){tie, x->status};
+                        sim->open_hits[oh++] = (sim_hit){tie, (int16_t)key.obligor, x->status};
                     h_i++;
                 }
             }

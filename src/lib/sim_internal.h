@@ -12,7 +12,8 @@
 /* One obligation an attack sets off: which tie, and how strongly. */
 typedef struct sim_hit {
     int32_t tie;
-    uint8_t status; /* 1 conditional, 2 binding */
+    int16_t obligor; /* the tie's, here so that hits on belligerents are skipped without loading the tie */
+    uint8_t status;  /* 1 conditional, 2 binding */
 } sim_hit;
 
 /* An obligation in one role (defend / join / pledge) from one obligor. */
