@@ -2,6 +2,7 @@
  * (see sim.c for the whole picture, docs/cascade.md for the rules). */
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -714,6 +715,11 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     count[sl] = count[sl - nn];
             for (size_t sl = 0; sl < cc.n_pair_slots; sl++)
                 n_pair_hits += (size_t)count[sl];
+            if (n_pair_hits > INT32_MAX || n_open_hits > INT32_MAX) {
+                st = casus_error_set(err, CASUS_TOOBIG, sc->file, 0, 0,
+                                     "the war's attacks set off more than 2^31 obligations over its epochs");
+                goto fail;
+            }
             (void)raw_pair;
             int32_t acc = 0;
             for (size_t sl = 0; sl <= cc.n_pair_slots; sl++) {
