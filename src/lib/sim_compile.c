@@ -334,7 +334,10 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
             for (size_t k = 0; k < no && st == CASUS_OK; k++) {
                 const casus_obligation *ob = casus_world_obligation_at(w, k);
                 int c = ob->obligor == a ? ob->beneficiary : ob->beneficiary == a ? ob->obligor : 0;
-                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] || ob->valid.start.lo > last ||
+                bool brought_forward = false; /* an in-force event of the scenario dates it */
+                for (size_t e = 0; e < sc->n_events; e++)
+                    brought_forward |= sc->events[e].kind == CASUS_EVENT_TREATY_IN_FORCE && sc->events[e].treaty == ob->treaty;
+                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] || (ob->valid.start.lo > last && !brought_forward) ||
                     ob->valid.end.hi < sc->start || casus_world_member(w, c, sc->start) == CASUS_FAILED)
                     continue;
                 bool held = false;

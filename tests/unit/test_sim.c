@@ -422,3 +422,145 @@ Test(sim, kursk_pair_treaty_dates_matter, .timeout = 300)
               (unsigned long long)art4_dec, (unsigned long long)dec);
     casus_world_free(w);
 }
+
+/* ---- dated events and what-ifs --------------------------------------------- */
+
+/* FRN's entries over n trials of the chain scenario with extra lines:
+ * the latest entry day caused by an obligation, and how many there were. */
+static uint64_t frn_entries(const char *extra, const casus_jm_params *p, uint64_t n, double *last_oblig,
+                            uint64_t *n_event)
+{
+    casus_world *w = test_world(false);
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s", chain_scenario, extra);
+    casus_scenario *sc = parse(w, text);
+    casus_sim *sim = compile(w, sc, p, 1);
+    int frn = ccode_of(w, "FRN");
+    uint64_t joined = 0;
+    *last_oblig = -1;
+    *n_event = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        casus_sim_entry e[CASUS_SIM_MAX_STATES];
+        size_t ne;
+        casus_error err;
+        cr_assert_eq(casus_sim_trial(sim, 17, k, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
+        for (size_t i = 0; i < ne; i++) {
+            if (e[i].ccode != frn)
+                continue;
+            joined++;
+            if (e[i].cause == CASUS_SIM_CAUSE_OBLIGATION && e[i].day > *last_oblig)
+                *last_oblig = e[i].day;
+            *n_event += e[i].cause == CASUS_SIM_CAUSE_EVENT;
+        }
+    }
+    casus_sim_free(sim);
+    casus_scenario_free(sc);
+    casus_world_free(w);
+    return joined;
+}
+
+Test(sim, treaty_events_change_what_binds)
+{
+    casus_jm_params p = rate_params(0.01);
+    double last;
+    uint64_t ev;
+    const uint64_t N = 3000;
+    uint64_t base = frn_entries("", &p, N, &last, &ev);
+    cr_expect(last > 60, "without events FRN's obligation brings it in late in the run too (last day %.1f)", last);
+    /* The pact ends on day 31 (2020-02-01): no obligation-caused entry after it. */
+    uint64_t ended = frn_entries("event 2020-02-01 end test-pact\n", &p, N, &last, &ev);
+    cr_expect(last >= 0 && last < 31, "entry under an ended pact on day %.1f", last);
+    cr_expect(ended < base, "ending the pact lowers P(FRN joins): %llu vs %llu", (unsigned long long)ended,
+              (unsigned long long)base);
+    /* Suspended for FRN toward GMY from day 31: the same. */
+    frn_entries("event 2020-02-01 suspend test-pact FRN toward GMY\n", &p, N, &last, &ev);
+    cr_expect(last >= 0 && last < 31, "entry under a suspended obligation on day %.1f", last);
+    /* Held out: never. */
+    cr_expect_eq(frn_entries("assume out FRN\n", &p, N, &last, &ev), 0);
+    /* Forced in on GMY's side on day 9: always, as an event, and never before. */
+    uint64_t forced = frn_entries("assume join FRN with GMY on 2020-01-10\n", &p, N, &last, &ev);
+    cr_expect_eq(forced, N);
+    cr_expect_eq(ev, N);
+}
+
+Test(sim, neutrality_declared_on_a_day)
+{
+    casus_jm_params p = rate_params(0.01);
+    p.beta[CASUS_JM_DECLARED_NEUTRAL] = -60; /* a declared neutral never joins */
+    double last;
+    uint64_t ev;
+    frn_entries("event 2020-01-21 neutral FRN\n", &p, 3000, &last, &ev);
+    cr_expect(last >= 0 && last < 20, "FRN joined on day %.1f after declaring neutrality on day 20", last);
+}
+
+Test(sim, treaty_in_force_event)
+{
+    /* A pact whose file puts it in force in 2030, brought forward by an
+     * event to day 50 of a 2020 war: pulls only from day 50. */
+    casus_world *w = NULL;
+    casus_error err;
+    char path[4096];
+    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
+    snprintf(path, sizeof path, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(w, path, &err), CASUS_OK);
+    char late[sizeof pacts + 64];
+    snprintf(late, sizeof late, "%s", pacts);
+    char *at = strstr(late, "in-force 2000-01-01");
+    memcpy(at, "in-force 2030-01-01", 19);
+    char *j = strstr(late, "joined 2000-01-01");
+    memcpy(j, "joined 2030-01-01", 17);
+    j = strstr(j + 1, "joined 2000-01-01");
+    memcpy(j, "joined 2030-01-01", 17);
+    cr_assert_eq(casus_world_load_treaty_text(w, "late", late, strlen(late), &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
+    char text[1024];
+    snprintf(text, sizeof text, "%sevent 2020-02-20 in-force test-pact\n", chain_scenario);
+    casus_scenario *sc = parse(w, text);
+    casus_jm_params p = rate_params(0.02);
+    casus_sim *sim = compile(w, sc, &p, 1);
+    int frn = ccode_of(w, "FRN");
+    uint64_t by_oblig = 0;
+    for (uint64_t k = 0; k < 2000; k++) {
+        casus_sim_entry e[CASUS_SIM_MAX_STATES];
+        size_t ne;
+        cr_assert_eq(casus_sim_trial(sim, 23, k, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
+        for (size_t i = 0; i < ne; i++)
+            if (e[i].ccode == frn && e[i].cause == CASUS_SIM_CAUSE_OBLIGATION) {
+                by_oblig++;
+                cr_expect(e[i].day >= 50, "FRN pulled by the pact on day %.1f, before the event's day 50", e[i].day);
+            }
+    }
+    /* P(join in days 50-100 at 0.02) = 1 - e^-1 = 0.63 */
+    within_4se((double)by_oblig / 2000, 1 - exp(-0.02 * 50), 2000, "P(FRN joins once the pact is in force)");
+    casus_sim_free(sim);
+    casus_scenario_free(sc);
+    casus_world_free(w);
+}
+
+Test(sim, deployment_makes_a_belligerent)
+{
+    casus_world *w = test_world(false);
+    char text[1024];
+    snprintf(text, sizeof text, "%sevent 2020-01-05 deploy SPN with GMY against ITA\n", chain_scenario);
+    casus_scenario *sc = parse(w, text);
+    casus_jm_params p = rate_params(0.01);
+    casus_sim *sim = compile(w, sc, &p, 1);
+    int spn = ccode_of(w, "SPN");
+    for (uint64_t k = 0; k < 200; k++) {
+        casus_sim_entry e[CASUS_SIM_MAX_STATES];
+        size_t ne;
+        casus_error err;
+        cr_assert_eq(casus_sim_trial(sim, 29, k, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
+        bool found = false;
+        for (size_t i = 0; i < ne; i++)
+            if (e[i].ccode == spn) {
+                found = true;
+                cr_expect(e[i].side == 2 && e[i].day == 4 && e[i].cause == CASUS_SIM_CAUSE_EVENT,
+                          "SPN: side %d, day %.2f, cause %d", e[i].side, e[i].day, e[i].cause);
+            }
+        cr_expect(found, "trial %llu: the deployment did not make SPN a belligerent", (unsigned long long)k);
+    }
+    casus_sim_free(sim);
+    casus_scenario_free(sc);
+    casus_world_free(w);
+}
