@@ -564,3 +564,48 @@ Test(sim, deployment_makes_a_belligerent)
     casus_scenario_free(sc);
     casus_world_free(w);
 }
+
+/* Out of memory at every allocation of compile, tally and run: a clean
+ * CASUS_NOMEM each time (ASan reports any leak), then success. */
+Test(sim, out_of_memory_everywhere, .timeout = 300)
+{
+    fail_after fa = {.left = 1000000};
+    casus_world *w = NULL;
+    casus_error err;
+    char path[4096];
+    cr_assert_eq(casus_world_create_with(fail_after_alloc, &fa, &w, &err), CASUS_OK);
+    snprintf(path, sizeof path, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(w, path, &err), CASUS_OK);
+    cr_assert_eq(casus_world_load_treaty_text(w, "test-pact", pacts, strlen(pacts), &err), CASUS_OK);
+    cr_assert_eq(casus_world_load_treaty_text(w, "test-pact-2", pact2, strlen(pact2), &err), CASUS_OK);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
+    casus_scenario *sc = parse(w, chain_scenario);
+    casus_jm_params p = rate_params(0.01);
+    bool done = false;
+    for (long k = 0; k < 100000 && !done; k++) {
+        fa.left = k;
+        casus_sim *sim = NULL;
+        casus_sim_tally *t = NULL;
+        casus_status st = casus_sim_compile(w, sc, &p, NULL, 2, &sim, &err);
+        if (st == CASUS_OK)
+            st = casus_sim_tally_create(sim, &t, &err);
+        if (st == CASUS_OK)
+            st = casus_sim_run(sim, 1, 0, 100, 2, t, NULL, NULL, &err);
+        if (st == CASUS_OK) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            st = casus_sim_write(sim, t, 1, CASUS_FORMAT_JSON, f, &err);
+            fclose(f);
+            free(buf);
+        }
+        cr_assert(st == CASUS_OK || st == CASUS_NOMEM, "allocation %ld: %s", k, casus_status_str(st));
+        done = st == CASUS_OK;
+        casus_sim_tally_free(t);
+        casus_sim_free(sim);
+    }
+    cr_expect(done, "never succeeded");
+    fa.left = 1000000;
+    casus_scenario_free(sc);
+    casus_world_free(w);
+}
