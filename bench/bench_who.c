@@ -106,7 +106,6 @@ static void run_result(const casus_world *w, const casus_attack *qs, size_t n, d
     report("result", us, n, n_allocs - allocs0, found);
 }
 
-#ifdef CASUS_WHO_HAS_EVAL
 static void run_eval(const casus_world *w, const casus_attack *qs, size_t n, double *us)
 {
     casus_error err;
@@ -132,7 +131,6 @@ static void run_eval(const casus_world *w, const casus_attack *qs, size_t n, dou
     report("evaluator", us, n, n_allocs - allocs0, found);
     casus_who_scratch_free(s);
 }
-#endif
 
 int main(int argc, char **argv)
 {
@@ -154,10 +152,8 @@ int main(int argc, char **argv)
            casus_world_obligation_count(w));
     if (strcmp(path, "evaluator") != 0)
         run_result(w, qs, n, us);
-#ifdef CASUS_WHO_HAS_EVAL
     if (strcmp(path, "result") != 0)
         run_eval(w, qs, n, us);
-#endif
     free(us);
     free(qs);
     casus_world_free(w);

@@ -583,6 +583,11 @@ casus_day casus__world_atop_end(const casus_world *w)
     return w->atop_end;
 }
 
+bool casus__world_finished(const casus_world *w)
+{
+    return w->finished;
+}
+
 casus_world_snapshot casus__world_snapshot(const casus_world *w)
 {
     casus_world_snapshot snap = {casus__arena_mark(&w->arena), w->states.len, w->places.len, w->areas.len};
