@@ -20,7 +20,11 @@ typedef struct eval_ctx {
     casus_day atop_end;  /* last day ATOP records; CASUS_DAY_NEVER_AFTER when not loaded */
     const casus_treaty *const *hand;
     size_t n_hand;
+    const unsigned char *covered; /* bit per ATOP id a hand-encoded treaty names */
+    size_t n_covered;             /* ids below this have a bit */
     unsigned flags;
+    int member_of;                /* the last obligor asked about, and its answer */
+    casus_truth member;
 } eval_ctx;
 
 static const char *const check_names[] = {
@@ -95,6 +99,8 @@ static const casus_treaty *superseded_by(const eval_ctx *c, const casus_obligati
     if (!ob->treaty->from_atop || ob->treaty->n_atop == 0)
         return NULL;
     int id = ob->treaty->atop[0];
+    if (id < 0 || (size_t)id >= c->n_covered || !(c->covered[id >> 3] & (1u << (id & 7))))
+        return NULL;
     for (size_t i = 0; i < c->n_hand; i++) {
         const casus_treaty *t = c->hand[i];
         for (size_t k = 0; k < t->n_atop; k++)
@@ -178,21 +184,21 @@ static inline bool put(checks_out *o, casus_check_kind kind, casus_truth truth, 
 /* Decides one candidate.  Returns false when it is dropped (no role, or a
  * failing check without CASUS_WHO_ALL); otherwise fills b, whose checks
  * (when recorded) are at `at`. */
-static bool decide(const eval_ctx *c, const casus_obligation *ob, casus_check *at, casus_binding *b)
+static bool decide(eval_ctx *c, const casus_obligation *ob, casus_check *at, casus_binding *b)
 {
-    int role = role_of(c->attack, ob);
-    if (role < 0)
-        return false;
     bool all = c->flags & CASUS_WHO_ALL;
     casus_day day = c->day;
     /* Cheap rejection first: most candidates are simply not in force that
-     * day, and the supersession check below costs more. */
+     * day, and the role and supersession checks below cost more. */
     casus_truth in_force;
-    if (day < ob->valid.start.lo || day > ob->valid.end.hi)
+    if (day < ob->valid.start.lo || day > ob->valid.end.hi) {
+        if (!all)
+            return false;
         in_force = CASUS_FAILED;
-    else
+    } else
         in_force = day < ob->valid.start.hi || day > ob->valid.end.lo ? CASUS_UNKNOWN : CASUS_HELD;
-    if (in_force == CASUS_FAILED && !all)
+    int role = role_of(c->attack, ob);
+    if (role < 0)
         return false;
     const casus_treaty *by = superseded_by(c, ob);
     if (by && !all)
@@ -205,7 +211,12 @@ static bool decide(const eval_ctx *c, const casus_obligation *ob, casus_check *a
         put(&o, CASUS_CHECK_IN_FORCE, CASUS_UNKNOWN, CASUS_CHECK_ATOP_ENDED, 0);
     } else if (!put(&o, CASUS_CHECK_IN_FORCE, in_force, 0, 0))
         return false;
-    casus_truth member = casus_world_member(c->world, ob->obligor, day);
+    /* The index runs by obligor, so consecutive candidates mostly share one. */
+    if (ob->obligor != c->member_of) {
+        c->member_of = ob->obligor;
+        c->member = casus_world_member(c->world, ob->obligor, day);
+    }
+    casus_truth member = c->member;
     if (member != CASUS_HELD && !put(&o, CASUS_CHECK_STATE_SYSTEM, member, 0, 0))
         return false;
     if (role == CASUS_ROLE_DEFEND_TARGET || role == CASUS_ROLE_JOIN_ATTACKER || role == CASUS_ROLE_BREACHED ||
@@ -290,9 +301,17 @@ casus_status casus__who_scratch_make(const casus_world *w, size_t cap_bindings, 
     const casus_mem *mem = casus__world_mem((casus_world *)w);
     size_t head = (sizeof(casus_who_scratch) + 15) & ~(size_t)15;
     size_t nb = cap_bindings ? cap_bindings : 1, nc = cap_checks ? cap_checks : 1;
-    if (nb > (SIZE_MAX - head) / 2 / sizeof(casus_binding) || nc > (SIZE_MAX - head) / 2 / sizeof(casus_check))
+    if (nb > (SIZE_MAX - head) / 4 / sizeof(casus_binding) || nc > (SIZE_MAX - head) / 4 / sizeof(casus_check))
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
-    size_t size = head + nb * sizeof(casus_binding) + nc * sizeof(casus_check);
+    /* Which ATOP alliances a hand-encoded treaty may set aside: most
+     * candidates are then passed over with one bit test. */
+    const casus_treaty *const *hand;
+    size_t n_hand = casus__world_hand_treaties(w, &hand), n_covered = 0;
+    for (size_t i = 0; i < n_hand; i++)
+        for (size_t k = 0; k < hand[i]->n_atop; k++)
+            if (hand[i]->atop[k] >= 0 && (size_t)hand[i]->atop[k] >= n_covered)
+                n_covered = (size_t)hand[i]->atop[k] + 1;
+    size_t size = head + nb * sizeof(casus_binding) + nc * sizeof(casus_check) + (n_covered + 7) / 8;
     unsigned char *block = casus__mem_alloc(mem, size);
     if (!block)
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
@@ -304,6 +323,16 @@ casus_status casus__who_scratch_make(const casus_world *w, size_t cap_bindings, 
     s->cap_checks = nc;
     s->bindings = (casus_binding *)(block + head);
     s->checks = (casus_check *)(block + head + nb * sizeof(casus_binding));
+    s->covered = block + head + nb * sizeof(casus_binding) + nc * sizeof(casus_check);
+    s->n_covered = n_covered;
+    s->base = NULL;
+    s->window = NULL;
+    s->n_window = 0;
+    memset(s->covered, 0, (n_covered + 7) / 8);
+    for (size_t i = 0; i < n_hand; i++)
+        for (size_t k = 0; k < hand[i]->n_atop; k++)
+            if (hand[i]->atop[k] >= 0)
+                s->covered[hand[i]->atop[k] >> 3] |= (unsigned char)(1u << (hand[i]->atop[k] & 7));
     *out = s;
     return CASUS_OK;
 }
@@ -335,7 +364,26 @@ casus_status casus_who_scratch_create(const casus_world *w, casus_who_scratch **
         else if (checks > nc[1])
             nc[1] = checks;
     }
-    return casus__who_scratch_make(w, nb[0] + nb[1], nc[0] + nc[1], out, err);
+    casus_status st = casus__who_scratch_make(w, nb[0] + nb[1], nc[0] + nc[1], out, err);
+    if (st != CASUS_OK)
+        return st;
+    casus_who_scratch *s = *out;
+    size_t n = casus_world_obligation_count(w);
+    if (n) {
+        s->window = casus__mem_alloc(&s->mem, n * sizeof *s->window);
+        if (!s->window) {
+            casus_who_scratch_free(s);
+            *out = NULL;
+            return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        s->base = casus_world_obligation_at(w, 0);
+        s->n_window = n;
+        for (size_t i = 0; i < n; i++) {
+            s->window[i][0] = s->base[i].valid.start.lo;
+            s->window[i][1] = s->base[i].valid.end.hi;
+        }
+    }
+    return CASUS_OK;
 }
 
 void casus_who_scratch_free(casus_who_scratch *s)
@@ -343,6 +391,7 @@ void casus_who_scratch_free(casus_who_scratch *s)
     if (!s)
         return;
     casus_mem mem = s->mem;
+    casus__mem_free(&mem, s->window, s->n_window * sizeof *s->window);
     casus__mem_free(&mem, s, s->size);
 }
 
@@ -358,7 +407,7 @@ casus_status casus_who_eval(const casus_world *w, const casus_attack *a, unsigne
     if (!s || s->world != w)
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "the scratch was made for another world");
     eval_ctx c = {.world = w, .attack = a, .place = place, .day = a->day, .atop_end = casus__world_atop_end(w),
-                  .flags = flags};
+                  .flags = flags, .covered = s->covered, .n_covered = s->n_covered};
     c.n_hand = casus__world_hand_treaties(w, &c.hand);
     const casus_obligation *first[2];
     size_t len[2];
@@ -367,10 +416,19 @@ casus_status casus_who_eval(const casus_world *w, const casus_attack *a, unsigne
     if (len[0] + len[1] > s->cap_bindings)
         return casus_error_set(err, CASUS_RANGE, NULL, 0, 0,
                                "the scratch is too small for this world (finished again since it was made?)");
-    bool record = flags & CASUS_WHO_CHECKS;
+    bool record = flags & CASUS_WHO_CHECKS, all = flags & CASUS_WHO_ALL;
     size_t kept = 0, used = 0;
+    casus_day day = a->day;
     for (int k = 0; k < 2; k++) {
+        /* The windows of these candidates, when the scratch has them (and
+         * they are the world's: the count is checked). */
+        const casus_day(*win)[2] = NULL;
+        if (s->window && !all && len[k] && casus_world_obligation_count(w) == s->n_window &&
+            casus_world_obligation_at(w, 0) == s->base)
+            win = (const casus_day(*)[2])s->window + (first[k] - s->base);
         for (size_t i = 0; i < len[k]; i++) {
+            if (win && (day < win[i][0] || day > win[i][1]))
+                continue;
             const casus_obligation *ob = &first[k][i];
             casus_check *at = NULL;
             if (record) {

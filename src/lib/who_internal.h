@@ -14,6 +14,14 @@ struct casus_who_scratch {
     size_t cap_checks;   /* checks those candidates can make */
     casus_binding *bindings;
     casus_check *checks;
+    unsigned char *covered; /* a bit per ATOP id that a hand-encoded treaty names */
+    size_t n_covered;       /* ids below this have a bit */
+    /* For each obligation of the world (by its index), the first and last
+     * day it can be in force: a query scans these 8 bytes a candidate, not
+     * the obligations.  NULL in the scratch casus_who makes for one query. */
+    const casus_obligation *base;
+    casus_day (*window)[2];
+    size_t n_window;
 };
 
 /* Checks that the world is finished and the attack sound, and resolves its
