@@ -16,7 +16,7 @@
     XX(TOOBIG, "input too large")                              \
     XX(CHECKSUM, "checksum mismatch")                          \
     XX(NETWORK, "network error")                               \
-    XX(UNFINISHED, "world not finished (casus_world_finish)")
+    XX(UNFINISHED, "the world is not finished")
 
 typedef enum casus_status {
 #define CASUS__STATUS_ENUM(name, msg) CASUS_##name,

@@ -98,8 +98,6 @@ CASUS_HIDDEN size_t casus__world_coverage(const casus_world *world, const casus_
  * the last day ATOP's data cover (CASUS_DAY_NEVER_AFTER when not loaded). */
 CASUS_HIDDEN size_t casus__world_hand_treaties(const casus_world *world, const casus_treaty *const **first /* OUT */);
 CASUS_HIDDEN casus_day casus__world_atop_end(const casus_world *world);
-/* Whether casus_world_finish() has run since the last load. */
-CASUS_HIDDEN bool casus__world_finished(const casus_world *world);
 /* Undoing a failed load of the world tables: what was there before it. */
 typedef struct casus_world_snapshot {
     casus_arena_mark arena;

@@ -583,11 +583,6 @@ casus_day casus__world_atop_end(const casus_world *w)
     return w->atop_end;
 }
 
-bool casus__world_finished(const casus_world *w)
-{
-    return w->finished;
-}
-
 casus_world_snapshot casus__world_snapshot(const casus_world *w)
 {
     casus_world_snapshot snap = {casus__arena_mark(&w->arena), w->states.len, w->places.len, w->areas.len};
@@ -606,4 +601,11 @@ void casus__world_restore(casus_world *w, casus_world_snapshot snap)
     w->areas.len = snap.areas;
     casus__arena_rollback(&w->arena, snap.arena);
     w->finished = false;
+}
+
+/* For the evaluator (who_internal.h). */
+bool casus__world_finished(const casus_world *w);
+bool casus__world_finished(const casus_world *w)
+{
+    return w->finished;
 }
