@@ -4,7 +4,14 @@
  * A world is built in two steps: load (states, places, treaty files, and
  * optionally the historical datasets), then casus_world_finish(), which
  * checks cross-references and builds the obligation index.  After finish the
- * world is read-only and may be shared between threads.
+ * world is read-only and may be shared between threads: every function here
+ * that takes a const casus_world, and the queries of casus/who.h, may run
+ * in several threads at once (tests/threads/who_threads.c, under
+ * ThreadSanitizer in scripts/test); loading and finishing may not run
+ * beside anything else on the same world.  The allocation hook is called
+ * from whichever thread makes a call that allocates (casus_who,
+ * casus_who_scratch_create, the loaders), so a world queried from several
+ * threads needs a thread-safe hook; the default one (malloc) is.
  *
  * Ownership: the world owns everything loaded into it; pointers it returns
  * live until casus_world_free().  A failing load call leaves the world as it
