@@ -1,10 +1,10 @@
-/* Writers for casus_who results: text for people, CSV (libcsv quoting) and
+/* Writers for casus_who results: text for people, CSV (casus/csv.h) and
  * JSON (jansson) for R and Python. */
-#include <csv.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "casus/csv.h"
 #include "casus/who.h"
 #include "internal.h"
 
@@ -108,23 +108,25 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static void csv_field(FILE *out, const char *s, bool last)
-{
-    csv_fwrite(out, s, strlen(s));
-    fputc(last ? '\n' : ',', out);
-}
-
+/* Every field quoted (casus/csv.h, CASUS_CSV_QUOTE_ALL). */
 static int write_csv(const casus_world *w, const casus_who_result *r, FILE *out)
 {
     static const char *const header[] = {"attacker", "target", "place", "date", "obligor", "beneficiary", "treaty",
                                          "article", "kind", "role", "trigger", "timing", "actions", "status",
                                          "valid_from", "valid_to", "text_status", "quote", "conditions"};
     const size_t nh = sizeof header / sizeof *header;
+    const casus_mem *mem = casus__world_mem((casus_world *)w);
+    casus_csv_writer *csv = casus__mem_alloc(mem, sizeof *csv);
+    if (!csv)
+        return -1;
+    casus_csv_init(csv, out, CASUS_CSV_QUOTE_ALL);
     for (size_t i = 0; i < nh; i++)
-        csv_field(out, header[i], i + 1 == nh);
+        casus_csv_str(csv, header[i]);
+    casus_csv_end(csv);
     char a[12], b[12], d[11], x[12], y[12], from[24], to[24], acts[64];
     casus_date_format(r->attack.day, d);
-    for (size_t i = 0; i < r->n_findings; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < r->n_findings && rc == 0; i++) {
         const casus_finding *f = &r->findings[i];
         const casus_obligation *ob = f->obligation;
         span_text(ob->valid.start, from);
@@ -138,9 +140,11 @@ static int write_csv(const casus_world *w, const casus_who_result *r, FILE *out)
         size_t cap = 1;
         for (size_t k = 0; k < f->n_traces; k++)
             cap += strlen(f->traces[k].what) + strlen(f->traces[k].detail) + 32;
-        char *conds = malloc(cap);
-        if (!conds)
-            return -1;
+        char *conds = casus__mem_alloc(mem, cap);
+        if (!conds) {
+            rc = -1;
+            break;
+        }
         size_t used = 0;
         conds[0] = '\0';
         for (size_t k = 0; k < f->n_traces; k++)
@@ -153,10 +157,14 @@ static int write_csv(const casus_world *w, const casus_who_result *r, FILE *out)
                              status_word(f->status), from, to, q ? casus_text_status_str(q->status) : "",
                              q ? q->text : "", conds};
         for (size_t k = 0; k < nh; k++)
-            csv_field(out, row[k], k + 1 == nh);
-        free(conds);
+            casus_csv_str(csv, row[k]);
+        casus_csv_end(csv);
+        casus__mem_free(mem, conds, cap);
     }
-    return ferror(out) ? -1 : 0;
+    if (casus_csv_flush(csv) != CASUS_OK)
+        rc = -1;
+    casus__mem_free(mem, csv, sizeof *csv);
+    return rc == 0 && !ferror(out) ? 0 : -1;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
