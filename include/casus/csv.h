@@ -50,7 +50,7 @@ CASUS_EXTERN casus_status casus_csv_flush(casus_csv_writer *w);
  * (separators and record ends included; no quoting is applied). */
 static inline char *casus_csv_reserve(casus_csv_writer *w, size_t n)
 {
-    if (CASUS_CSV_BUFFER - w->len < n)
+    if (w->len > CASUS_CSV_BUFFER - n)
         casus_csv_flush(w);
     return w->buf + w->len;
 }

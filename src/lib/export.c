@@ -645,7 +645,6 @@ const char *const *casus_dyads_columns(casus_dyads_unit unit)
 /* A buffered writer that formats numbers by hand: the full table is about
  * two million rows, and printf would take most of the time. */
 typedef struct writer {
-    casus_csv_writer csv;      /* the output buffer (casus/csv.h), for JSON too */
     casus_dyads_format format;
     casus_dyads_unit unit;
     size_t rows;
@@ -653,6 +652,7 @@ typedef struct writer {
     unsigned char flag_len[65];
     char num_text[CASUS_DYADS_MAX_YEAR + 1][4]; /* 0 .. 2999 as text, for codes and years */
     unsigned char num_len[CASUS_DYADS_MAX_YEAR + 1];
+    casus_csv_writer csv; /* the output buffer (casus/csv.h), for JSON too */
 } writer;
 
 static casus_status flush(writer *wr)
@@ -754,10 +754,9 @@ static void writer_init(writer *wr, FILE *out, casus_dyads_format format, casus_
 static casus_status write_csv_row(void *ud, const casus_dyad *row)
 {
     writer *wr = ud;
-    char *p = casus_csv_reserve(&wr->csv, 128);
-    if (wr->csv.failed)
+    if (wr->csv.len > CASUS_CSV_BUFFER - 128 && flush(wr) != CASUS_OK)
         return CASUS_IO;
-    p = num_at(wr, p, row->ccode1);
+    char *p = num_at(wr, wr->csv.buf + wr->csv.len, row->ccode1);
     *p++ = ',';
     p = num_at(wr, p, row->ccode2);
     *p++ = ',';
@@ -777,8 +776,7 @@ static casus_status write_csv_row(void *ud, const casus_dyad *row)
 static casus_status write_json_row(void *ud, const casus_dyad *row)
 {
     writer *wr = ud;
-    casus_csv_reserve(&wr->csv, 512);
-    if (wr->csv.failed)
+    if (wr->csv.len > CASUS_CSV_BUFFER - 512 && flush(wr) != CASUS_OK)
         return CASUS_IO;
     put_str(wr, wr->rows ? ",\n{\"ccode1\":" : "{\"ccode1\":");
     put_num(wr, row->ccode1);
