@@ -169,6 +169,7 @@ typedef struct casus_who_result {
     size_t n_conflicts;
     const char *const *notes;          /* what the answer rests on (data coverage) */
     size_t n_notes;
+    unsigned flags;                    /* the flags of the query (CASUS_WHO_ALL: the text lists every record apart) */
 } casus_who_result;
 
 /* Evaluates the attack and traces every finding in words.  CASUS_INVALID

@@ -431,6 +431,7 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
     if (st == CASUS_OK) {
         r->pub.attack = *a;
         r->pub.place = place;
+        r->pub.flags = flags;
         r->pub.findings = fs;
         r->pub.n_findings = nb;
         r->pub.notes = casus__arena_memdup(&r->arena, c->notes.data, c->notes.len * sizeof(const char *));
