@@ -21,7 +21,11 @@
  * (casus_world_finish; otherwise CASUS_UNFINISHED); concurrent calls on one
  * finished world are safe as long as each thread uses its own scratch (a
  * scratch is not to be shared between threads at the same time).  Loading
- * into the world or finishing it again while queries run is not safe. */
+ * into the world or finishing it again while queries run is not safe.
+ * casus_who, casus_who_write and casus_who_scratch_create allocate through
+ * the world's hook from the calling thread, so the hook of a world queried
+ * by several threads must be thread-safe (the default one is);
+ * casus_who_eval never calls it. */
 #ifndef CASUS_WHO_H
 #define CASUS_WHO_H
 
@@ -185,7 +189,8 @@ typedef enum casus_format { CASUS_FORMAT_TEXT, CASUS_FORMAT_CSV, CASUS_FORMAT_JS
 /* Parses "text", "csv" or "json"; -1 otherwise. */
 CASUS_EXTERN int casus_format_from_str(const char *s);
 
-/* Writes the result in the format to out.  CASUS_IO on a write error. */
+/* Writes the result in the format to out.  CASUS_IO on a write error,
+ * CASUS_NOMEM when the text's or the CSV's working memory cannot be had. */
 CASUS_EXTERN casus_status casus_who_write(const casus_world *world, const casus_who_result *result,
                                           casus_format format, FILE *out, casus_error *err);
 

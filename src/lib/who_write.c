@@ -207,7 +207,7 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
     char **sigs = casus__mem_alloc(mem, (n + 1) * sizeof *sigs);
     size_t *sig_size = casus__mem_alloc(mem, (n + 1) * sizeof *sig_size);
     int *ints = casus__mem_alloc(mem, (n + 1) * sizeof *ints);
-    int rc = done && sigs && sig_size && ints ? 0 : -1;
+    int rc = done && sigs && sig_size && ints ? 0 : -2;
     bool group = !(r->flags & CASUS_WHO_ALL);
     for (size_t i = 0; i < n && rc == 0; i++) {
         done[i] = false;
@@ -215,7 +215,7 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
         sig_size[i] = 0;
         if (group && r->findings[i].obligation->treaty->from_atop &&
             !(sigs[i] = signature(w, mem, &r->findings[i], &sig_size[i])))
-            rc = -1;
+            rc = -2;
     }
     if (rc == 0) {
         fprintf(out, "%s attacks %s at %s on %s\n", abb_of(w, r->attack.attacker, a), abb_of(w, r->attack.target, b),
@@ -305,7 +305,7 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
     casus__mem_free(mem, sigs, (n + 1) * sizeof *sigs);
     casus__mem_free(mem, sig_size, (n + 1) * sizeof *sig_size);
     casus__mem_free(mem, ints, (n + 1) * sizeof *ints);
-    return rc == 0 && !ferror(out) ? 0 : -1;
+    return rc != 0 ? rc : ferror(out) ? -1 : 0;
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -320,7 +320,7 @@ static int write_csv(const casus_world *w, const casus_who_result *r, FILE *out)
     const casus_mem *mem = casus__world_mem((casus_world *)w);
     casus_csv_writer *csv = casus__mem_alloc(mem, sizeof *csv);
     if (!csv)
-        return -1;
+        return -2;
     casus_csv_init(csv, out, CASUS_CSV_QUOTE_ALL);
     for (size_t i = 0; i < nh; i++)
         casus_csv_str(csv, header[i]);
@@ -344,7 +344,7 @@ static int write_csv(const casus_world *w, const casus_who_result *r, FILE *out)
             cap += strlen(f->traces[k].what) + strlen(f->traces[k].detail) + 32;
         char *conds = casus__mem_alloc(mem, cap);
         if (!conds) {
-            rc = -1;
+            rc = -2;
             break;
         }
         size_t used = 0;
@@ -363,10 +363,10 @@ static int write_csv(const casus_world *w, const casus_who_result *r, FILE *out)
         casus_csv_end(csv);
         casus__mem_free(mem, conds, cap);
     }
-    if (casus_csv_flush(csv) != CASUS_OK)
+    if (casus_csv_flush(csv) != CASUS_OK && rc == 0)
         rc = -1;
     casus__mem_free(mem, csv, sizeof *csv);
-    return rc == 0 && !ferror(out) ? 0 : -1;
+    return rc != 0 ? rc : ferror(out) ? -1 : 0;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -479,6 +479,8 @@ casus_status casus_who_write(const casus_world *w, const casus_who_result *r, ca
         rc = write_text(w, r, out);
         break;
     }
+    if (rc == -2)
+        return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     if (rc != 0)
         return casus_error_set(err, CASUS_IO, NULL, 0, 0, "write error");
     return CASUS_OK;
