@@ -207,12 +207,15 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
     char **sigs = casus__mem_alloc(mem, (n + 1) * sizeof *sigs);
     size_t *sig_size = casus__mem_alloc(mem, (n + 1) * sizeof *sig_size);
     int *ints = casus__mem_alloc(mem, (n + 1) * sizeof *ints);
-    int rc = done && sigs && sig_size && ints ? 0 : -2;
+    bool arrays = done && sigs && sig_size && ints;
+    int rc = arrays ? 0 : -2;
+    if (arrays) {
+        memset(done, 0, n + 1);
+        memset(sigs, 0, (n + 1) * sizeof *sigs);
+        memset(sig_size, 0, (n + 1) * sizeof *sig_size);
+    }
     bool group = !(r->flags & CASUS_WHO_ALL);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        done[i] = false;
-        sigs[i] = NULL;
-        sig_size[i] = 0;
         if (group && r->findings[i].obligation->treaty->from_atop &&
             !(sigs[i] = signature(w, mem, &r->findings[i], &sig_size[i])))
             rc = -2;
@@ -299,7 +302,7 @@ static int write_text(const casus_world *w, const casus_who_result *r, FILE *out
         for (size_t i = 0; i < r->n_notes; i++)
             fprintf(out, "  %s\n", r->notes[i]);
     }
-    for (size_t i = 0; sigs && i < n; i++)
+    for (size_t i = 0; arrays && i < n; i++)
         casus__mem_free(mem, sigs[i], sig_size[i]);
     casus__mem_free(mem, done, n + 1);
     casus__mem_free(mem, sigs, (n + 1) * sizeof *sigs);

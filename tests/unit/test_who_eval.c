@@ -309,3 +309,73 @@ Test(who_eval, a_failing_condition_past_the_64th_counts)
     casus_who_free(r);
     casus_world_free(w);
 }
+
+/* Out of memory at the first, second, third ... allocation of casus_who,
+ * casus_who_scratch_create and casus_who_write: each fails cleanly with
+ * CASUS_NOMEM (nothing leaks: the suite runs under ASan) until it has what it
+ * needs, and then answers as it does with memory to spare. */
+Test(who_eval, out_of_memory_at_every_allocation)
+{
+    fail_after fa = {.left = 1L << 40};
+    char dir[4096];
+    casus_error err;
+    casus_world *w = NULL;
+    cr_assert_eq(casus_world_create_with(fail_after_alloc, &fa, &w, &err), CASUS_OK);
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
+    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
+    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
+    casus_attack a = attack(w, "RUS", "EST", NULL, 2025, 3, 1);
+    casus_who_result *full = NULL;
+    cr_assert_eq(casus_who(w, &a, 0, &full, &err), CASUS_OK);
+
+    long k;
+    casus_who_result *r = NULL;
+    for (k = 0;; k++) {
+        fa.left = k;
+        casus_status st = casus_who(w, &a, 0, &r, &err);
+        if (st == CASUS_OK)
+            break;
+        cr_assert_eq(st, CASUS_NOMEM, "allocation %ld: %s", k, err.message);
+        cr_assert_null(r);
+    }
+    cr_assert_geq(k, 3, "casus_who made only %ld allocations", k);
+    cr_assert_eq(r->n_findings, full->n_findings);
+    cr_assert_eq(r->n_notes, full->n_notes);
+
+    FILE *sink = fopen("/dev/null", "w");
+    cr_assert_not_null(sink);
+    for (int format = CASUS_FORMAT_TEXT; format <= CASUS_FORMAT_CSV; format++) {
+        for (k = 0;; k++) {
+            fa.left = k;
+            casus_status st = casus_who_write(w, r, (casus_format)format, sink, &err);
+            if (st == CASUS_OK)
+                break;
+            cr_assert_eq(st, CASUS_NOMEM, "format %d, allocation %ld: %s", format, k, err.message);
+        }
+        cr_assert_geq(k, 1);
+    }
+    fclose(sink);
+
+    casus_who_scratch *s = NULL;
+    for (k = 0;; k++) {
+        fa.left = k;
+        casus_status st = casus_who_scratch_create(w, &s, &err);
+        if (st == CASUS_OK)
+            break;
+        cr_assert_eq(st, CASUS_NOMEM);
+        cr_assert_null(s);
+    }
+    cr_assert_geq(k, 1);
+    fa.left = 0; /* the evaluator needs none */
+    const casus_binding *b;
+    size_t n;
+    cr_assert_eq(casus_who_eval(w, &a, CASUS_WHO_CHECKS, s, &b, &n, &err), CASUS_OK);
+    cr_assert_eq(n, full->n_findings);
+    fa.left = 1L << 40;
+    casus_who_scratch_free(s);
+    casus_who_free(r);
+    casus_who_free(full);
+    casus_world_free(w);
+}
