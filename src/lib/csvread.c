@@ -9,11 +9,16 @@
 
 #include "internal.h"
 
+/* The record being gathered: its fields' text, each NUL-terminated, one
+ * after another in `text` (reused from record to record, so reading a file
+ * allocates only while the buffers grow), with each field's offset and
+ * length. */
 typedef struct reader {
     const casus_mem *mem;
-    casus_vec fields;   /* char * */
+    casus_vec text;     /* char */
+    casus_vec offs;     /* size_t: where each field starts in text */
     casus_vec lens;     /* size_t */
-    casus_arena scratch;
+    casus_vec ptrs;     /* const char *: the fields, built when the record is complete */
     int record_line;
     const char *record_raw;
     size_t record_raw_len;
@@ -28,26 +33,42 @@ typedef struct reader {
     casus_error *err;
 } reader;
 
+static void start_record(reader *r)
+{
+    r->in_record = true;
+    r->record_line = r->cur_line;
+    r->record_raw = r->cur_raw;
+    r->record_raw_len = r->cur_raw_len;
+    r->text.len = r->offs.len = r->lens.len = 0;
+}
+
+/* Appends a field of n bytes (s may be NULL for an empty one). */
+static void add_field(reader *r, const char *s, size_t n)
+{
+    size_t at = r->text.len;
+    size_t *off = casus__vec_reserve(&r->text, r->mem, at + n + 1) ? casus__vec_push(&r->offs, r->mem) : NULL;
+    size_t *len = off ? casus__vec_push(&r->lens, r->mem) : NULL;
+    if (!len) {
+        r->oom = true;
+        return;
+    }
+    char *d = (char *)r->text.data + at;
+    if (n)
+        memcpy(d, s, n);
+    d[n] = '\0';
+    r->text.len = at + n + 1;
+    *off = at;
+    *len = n;
+}
+
 static void on_field(void *s, size_t n, void *ud)
 {
     reader *r = ud;
     if (r->status != CASUS_OK || r->oom)
         return;
-    if (!r->in_record) {
-        r->in_record = true;
-        r->record_line = r->cur_line;
-        r->record_raw = r->cur_raw;
-        r->record_raw_len = r->cur_raw_len;
-    }
-    char *copy = casus__arena_strndup(&r->scratch, s ? s : "", s ? n : 0);
-    char **slot = casus__vec_push(&r->fields, r->mem);
-    size_t *lslot = casus__vec_push(&r->lens, r->mem);
-    if (!copy || !slot || !lslot) {
-        r->oom = true;
-        return;
-    }
-    *slot = copy;
-    *lslot = s ? n : 0;
+    if (!r->in_record)
+        start_record(r);
+    add_field(r, s, s ? n : 0);
 }
 
 static void on_record(int c, void *ud)
@@ -60,19 +81,52 @@ static void on_record(int c, void *ud)
         /* An empty line: libcsv reports a record with no fields; skip it. */
         return;
     }
+    size_t n = r->offs.len;
+    if (!casus__vec_reserve(&r->ptrs, r->mem, n ? n : 1)) {
+        r->oom = true;
+        return;
+    }
+    const char **ptrs = r->ptrs.data;
+    for (size_t i = 0; i < n; i++)
+        ptrs[i] = (const char *)r->text.data + CASUS_VEC_AT(&r->offs, size_t, i);
     casus_csv_row row = {
-        .fields = (const char *const *)r->fields.data,
+        .fields = ptrs,
         .lens = (const size_t *)r->lens.data,
-        .n = r->fields.len,
+        .n = n,
         .line = r->record_line,
         .raw = r->record_raw,
         .raw_len = r->record_raw_len,
     };
     r->status = r->fn(r->ud, &row, r->err);
-    r->fields.len = 0;
-    r->lens.len = 0;
     r->in_record = false;
-    casus__arena_free(&r->scratch);
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* A line with no quote character, outside any quoted field, holds a whole
+ * record whose fields are the text between commas, with the spaces and tabs
+ * around them removed: what libcsv makes of it, read without it. */
+static void plain_line(reader *r, const char *p, size_t n)
+{
+    if (n == 0)
+        return; /* an empty line holds no record */
+    start_record(r);
+    size_t i = 0;
+    for (;;) {
+        size_t e = i;
+        while (e < n && p[e] != ',')
+            e++;
+        size_t a = i, b = e;
+        while (a < b && is_blank(p[a]))
+            a++;
+        while (b > a && is_blank(p[b - 1]))
+            b--;
+        add_field(r, p + a, b - a);
+        if (r->oom || e == n)
+            break;
+        i = e + 1;
+    }
+    on_record('\n', r);
 }
 
 casus_status casus__csv_parse(const casus_mem *mem, const char *name, const char *buf, size_t len,
@@ -82,27 +136,35 @@ casus_status casus__csv_parse(const casus_mem *mem, const char *name, const char
     if (csv_init(&p, CSV_APPEND_NULL) != 0)
         return casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
     reader r = {.mem = mem, .fn = fn, .ud = ud, .err = err, .status = CASUS_OK};
-    casus__vec_init(&r.fields, sizeof(char *));
+    casus__vec_init(&r.text, 1);
+    casus__vec_init(&r.offs, sizeof(size_t));
     casus__vec_init(&r.lens, sizeof(size_t));
-    casus__arena_init(&r.scratch, mem);
+    casus__vec_init(&r.ptrs, sizeof(const char *));
     size_t pos = 0;
     int line = 0;
     while (pos < len && r.status == CASUS_OK && !r.oom) {
+        const char *at = buf + pos;
         size_t end = pos;
-        while (end < len && buf[end] != '\n' && buf[end] != '\r')
+        bool quoted = false, nul = false;
+        while (end < len && buf[end] != '\n' && buf[end] != '\r') {
+            quoted |= buf[end] == '"';
+            nul |= buf[end] == '\0';
             end++;
+        }
         line++;
         r.cur_line = line;
-        r.cur_raw = buf + pos;
+        r.cur_raw = at;
         r.cur_raw_len = end - pos;
-        if (memchr(buf + pos, '\0', end - pos)) {
+        if (nul) {
             r.status = casus_error_set(err, CASUS_PARSE, name, line,
-                                       (int)((const char *)memchr(buf + pos, '\0', end - pos) - (buf + pos)) + 1,
+                                       (int)((const char *)memchr(at, '\0', end - pos) - at) + 1,
                                        "NUL byte in a text file");
             break;
         }
-        if (csv_parse(&p, buf + pos, end - pos, on_field, on_record, &r) != end - pos ||
-            csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1) {
+        if (!quoted && !r.in_record)
+            plain_line(&r, at, end - pos);
+        else if (csv_parse(&p, at, end - pos, on_field, on_record, &r) != end - pos ||
+                 csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1) {
             r.status = casus_error_set(err, CASUS_PARSE, name, line, 1, "malformed CSV: %s",
                                        csv_strerror(csv_error(&p)));
             break;
@@ -117,9 +179,10 @@ casus_status casus__csv_parse(const casus_mem *mem, const char *name, const char
             on_record(-1, &r);
     }
     csv_free(&p);
-    casus__vec_free(&r.fields, mem);
+    casus__vec_free(&r.text, mem);
+    casus__vec_free(&r.offs, mem);
     casus__vec_free(&r.lens, mem);
-    casus__arena_free(&r.scratch);
+    casus__vec_free(&r.ptrs, mem);
     if (r.oom)
         return casus_error_set(err, CASUS_NOMEM, name, line, 0, "out of memory");
     return r.status;
