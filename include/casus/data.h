@@ -12,8 +12,10 @@
  * look-ups below say so with CASUS_NOTFOUND (and NAN) or CASUS_UNKNOWN.
  *
  * Ownership: everything loaded belongs to the world and lives until
- * casus_world_free().  A failing load of one file leaves the world as it was
- * before that file.  Thread-safety: loading mutates the world; the look-ups
+ * casus_world_free().  Every load is all or nothing: a failing
+ * casus_data_load_text() leaves the world as it was before the call, and a
+ * failing casus_data_load() leaves none of the files it read (out of memory
+ * included; the same call can then be made again).  Thread-safety: loading mutates the world; the look-ups
  * only read it and may run concurrently once loading is done. */
 #ifndef CASUS_DATA_H
 #define CASUS_DATA_H
@@ -77,7 +79,9 @@ casus_status casus_data_load(casus_world *world, const char *dir, unsigned what,
 
 /* Loads one dataset from text in memory; name is used in messages.  The
  * ATOP member file may be loaded without the alliance and phase files: the
- * alliances' dates then come from the member rows. */
+ * alliances' dates then come from the member rows.  Every member it names
+ * must be a state of the world (COW's states file, or the world tables),
+ * else CASUS_PARSE at the row. */
 casus_status casus_data_load_text(casus_world *world, casus_dataset which, const char *name,
                                   const char *text, size_t len, casus_error *err);
 

@@ -15,7 +15,8 @@
     XX(RANGE, "value out of range")                            \
     XX(TOOBIG, "input too large")                              \
     XX(CHECKSUM, "checksum mismatch")                          \
-    XX(NETWORK, "network error")
+    XX(NETWORK, "network error")                               \
+    XX(UNFINISHED, "the world is not finished")
 
 typedef enum casus_status {
 #define CASUS__STATUS_ENUM(name, msg) CASUS_##name,

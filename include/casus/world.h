@@ -7,8 +7,16 @@
  * world is read-only and may be shared between threads.
  *
  * Ownership: the world owns everything loaded into it; pointers it returns
- * live until casus_world_free().  A failing load call leaves the world as it
- * was before the call. */
+ * live until casus_world_free().  Every load call (the tables, a treaty text,
+ * file or directory, a spell, and the dataset loaders of casus/data.h) is all
+ * or nothing: when it fails, out of memory included, the world is exactly as
+ * it was before the call (finished or not), and the same call can be made
+ * again.
+ *
+ * Thread-safety: loading and casus_world_finish() change the world and need
+ * it to themselves.  Once finished, any number of threads may read it and
+ * query it (casus_who, casus_dyads_scan).  Queries on a world that is not
+ * finished are refused with CASUS_UNFINISHED. */
 #ifndef CASUS_WORLD_H
 #define CASUS_WORLD_H
 
@@ -22,7 +30,17 @@ typedef struct casus_world casus_world;
 
 /* The allocation hook (after lua_Alloc): nsize == 0 frees ptr and returns
  * NULL; otherwise behaves as realloc(ptr, nsize).  osize is the old size
- * when known, else 0. */
+ * when known, else 0.  Returning NULL for nsize > 0 is an allocation
+ * failure, which the call reports as CASUS_NOMEM; freeing cannot fail.
+ *
+ * Thread-safety of the hook: it is called on the thread making the library
+ * call, never from a thread of the library's own.  Loading calls it from one
+ * thread at a time; queries on a finished world (casus_who,
+ * casus_dyads_scan) allocate their scratch through it, so when several
+ * threads query one world the hook is called from all of them at once and
+ * must be thread-safe, as malloc is (the default hook is malloc's family).
+ * Every allocation a query makes is freed before it returns or by the free
+ * function of what it returns. */
 typedef void *(*casus_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /* Hard caps on input, so that a hostile file cannot exhaust memory. */
@@ -70,7 +88,13 @@ casus_status casus_world_load_treaty_text(casus_world *world, const char *name, 
 casus_status casus_world_load_treaty_file(casus_world *world, const char *path, casus_error *err);
 /* Every *.treaty file in dir, in name order. */
 casus_status casus_world_load_treaty_dir(casus_world *world, const char *dir, casus_error *err);
-/* Checks references (states, areas) and builds the obligation index. */
+/* Checks references: every state a treaty names (parties, suspensions, the
+ * obligors and beneficiaries of rules, states in conditions) is a state of
+ * the world, every area a condition names is one of its areas, and no rule
+ * has more than CASUS_MAX_RULE_CONDITIONS conditions; CASUS_INVALID naming
+ * the treaty otherwise.  Then builds the obligation index.  Any load after it
+ * makes the world unfinished until it is called again; on failure the world
+ * is left unfinished. */
 casus_status casus_world_finish(casus_world *world, casus_error *err);
 
 /* Adds a state system membership spell (COW).  Until any spell is added for

@@ -44,6 +44,19 @@ bool casus_data_loaded(const casus_world *w, casus_dataset which)
     return s && (unsigned)which < CASUS_DATASET_COUNT && (s->loaded & (1u << which));
 }
 
+void casus__data_counts(const casus_world *w, unsigned *loaded, size_t *records)
+{
+    const data_store *s = casus__data_store_get(w);
+    *loaded = s ? s->loaded : 0;
+    *records = 0;
+    if (!s)
+        return;
+    *records = s->n_majors + s->n_contig + s->n_nmc + s->n_alliances + s->n_phases + (s->system != NULL);
+    for (size_t i = 0; i < sizeof s->tables / sizeof *s->tables; i++)
+        if (s->tables[i])
+            *records += s->tables[i]->n_rows * s->tables[i]->n_cols;
+}
+
 /* ---- the data directory ------------------------------------------------- */
 
 static bool is_file(const char *dir, const char *rel)
@@ -116,18 +129,40 @@ casus_status casus_data_find_dir(const char *explicit_dir, const char *share_dir
 
 /* ---- loading ------------------------------------------------------------ */
 
-casus_status casus_data_load_text(casus_world *w, casus_dataset which, const char *name, const char *text,
-                                  size_t len, casus_error *err)
+/* A load's snapshot: the world's, and the dataset store's fields, which a
+ * loader overwrites when it succeeds (a later failure in the same call must
+ * put them back). */
+typedef struct data_tx {
+    casus_world_tx world;
+    data_store *had;
+    data_store saved;
+} data_tx;
+
+static data_tx *tx_begin(casus_world *w)
 {
-    if (!name)
-        name = casus_dataset_path(which);
-    if (len > CASUS_MAX_DATA_FILE)
-        return casus_error_set(err, CASUS_TOOBIG, name, 0, 0, "file is larger than the %u-byte limit",
-                               CASUS_MAX_DATA_FILE);
-    if (casus_data_loaded(w, which))
-        return casus_error_set(err, CASUS_INVALID, name, 0, 0, "%s is already loaded", casus_dataset_path(which));
-    if (!casus__data_store(w))
-        return casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
+    data_tx *tx = casus__mem_alloc(casus__world_mem(w), sizeof *tx);
+    if (!tx)
+        return NULL;
+    casus__world_begin(w, &tx->world);
+    tx->had = casus__world_datasets(w);
+    if (tx->had)
+        tx->saved = *tx->had;
+    return tx;
+}
+
+static void tx_end(casus_world *w, data_tx *tx, bool rollback)
+{
+    if (rollback) {
+        casus__world_rollback(w, &tx->world);
+        if (tx->had)
+            *tx->had = tx->saved;
+    }
+    casus__mem_free(casus__world_mem(w), tx, sizeof *tx);
+}
+
+static casus_status load_one(casus_world *w, casus_dataset which, const char *name, const char *text, size_t len,
+                             casus_error *err)
+{
     switch (which) {
     case CASUS_DATASET_COW_STATES: return casus__data_cow_states(w, name, text, len, err);
     case CASUS_DATASET_COW_SYSTEM: return casus__data_cow_system(w, name, text, len, err);
@@ -144,33 +179,65 @@ casus_status casus_data_load_text(casus_world *w, casus_dataset which, const cha
     }
 }
 
+/* Loads one dataset, all or nothing: on any failure the world, its dataset
+ * store included, is as it was before the call. */
+casus_status casus_data_load_text(casus_world *w, casus_dataset which, const char *name, const char *text,
+                                  size_t len, casus_error *err)
+{
+    if ((unsigned)which >= CASUS_DATASET_COUNT)
+        return casus_error_set(err, CASUS_INVALID, name, 0, 0, "unknown dataset %d", (int)which);
+    if (!name)
+        name = casus_dataset_path(which);
+    if (len > CASUS_MAX_DATA_FILE)
+        return casus_error_set(err, CASUS_TOOBIG, name, 0, 0, "file is larger than the %u-byte limit",
+                               CASUS_MAX_DATA_FILE);
+    if (casus_data_loaded(w, which))
+        return casus_error_set(err, CASUS_INVALID, name, 0, 0, "%s is already loaded", casus_dataset_path(which));
+    data_tx *tx = tx_begin(w);
+    if (!tx)
+        return casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
+    casus_status st = casus__data_store(w) ? load_one(w, which, name, text, len, err)
+                                           : casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
+    tx_end(w, tx, st != CASUS_OK);
+    return st;
+}
+
+/* Every file of `what`, all or nothing: a failure in the last file leaves
+ * none of the earlier ones loaded. */
 casus_status casus_data_load(casus_world *w, const char *dir, unsigned what, casus_error *err)
 {
-    for (int k = 0; k < CASUS_DATASET_COUNT; k++) {
+    data_tx *tx = tx_begin(w);
+    if (!tx)
+        return casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
+    casus_status st = CASUS_OK;
+    for (int k = 0; k < CASUS_DATASET_COUNT && st == CASUS_OK; k++) {
         if (!(what & (1u << k)))
             continue;
         char path[4096];
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, dataset_files[k]) >= sizeof path)
-            return casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "data directory path is too long");
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, dataset_files[k]) >= sizeof path) {
+            st = casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "data directory path is too long");
+            break;
+        }
         /* errno only when stat failed: a directory in the file's place
          * leaves it as some earlier call set it. */
         struct stat sb;
         int stat_errno = stat(path, &sb) != 0 ? errno : 0;
-        if (stat_errno || !S_ISREG(sb.st_mode))
-            return casus_error_set(err, CASUS_NOTFOUND, path, 0, 0, "missing dataset file: %s",
-                                   stat_errno ? strerror(stat_errno) : "not a regular file");
+        if (stat_errno || !S_ISREG(sb.st_mode)) {
+            st = casus_error_set(err, CASUS_NOTFOUND, path, 0, 0, "missing dataset file: %s",
+                                 stat_errno ? strerror(stat_errno) : "not a regular file");
+            break;
+        }
         char *buf = NULL;
         size_t len = 0;
         const casus_mem *mem = casus__world_mem(w);
-        casus_status st = casus__read_file(mem, path, CASUS_MAX_DATA_FILE, &buf, &len, err);
+        st = casus__read_file(mem, path, CASUS_MAX_DATA_FILE, &buf, &len, err);
         if (st != CASUS_OK)
-            return st;
+            break;
         st = casus_data_load_text(w, (casus_dataset)k, path, buf, len, err);
         casus__mem_free(mem, buf, 0);
-        if (st != CASUS_OK)
-            return st;
     }
-    return CASUS_OK;
+    tx_end(w, tx, st != CASUS_OK);
+    return st;
 }
 
 /* ---- helpers for the loaders ------------------------------------------- */

@@ -98,13 +98,34 @@ CASUS_HIDDEN size_t casus__world_coverage(const casus_world *world, const casus_
  * the last day ATOP's data cover (CASUS_DAY_NEVER_AFTER when not loaded). */
 CASUS_HIDDEN size_t casus__world_hand_treaties(const casus_world *world, const casus_treaty *const **first /* OUT */);
 CASUS_HIDDEN casus_day casus__world_atop_end(const casus_world *world);
-/* Undoing a failed load of the world tables: what was there before it. */
-typedef struct casus_world_snapshot {
+/* All-or-nothing loading: every load entry point takes a snapshot of what
+ * the world holds before it changes anything and, on any failure, rolls the
+ * world back to it, so the same call can be retried.  Loaders only append
+ * (states, spells, places, areas, treaties, coverage, arena memory), so the
+ * snapshot is a set of lengths plus the few values a load may overwrite. */
+#define CASUS__WORLD_MAX_CCODE 1000 /* COW codes run from 2 to 990 */
+typedef struct casus_world_tx {
     casus_arena_mark arena;
-    size_t states, places, areas;
-} casus_world_snapshot;
-CASUS_HIDDEN casus_world_snapshot casus__world_snapshot(const casus_world *world);
-CASUS_HIDDEN void casus__world_restore(casus_world *world, casus_world_snapshot snap);
+    size_t states, spells, places, areas, treaties, coverage;
+    void *datasets;
+    bool finished;
+    int home_override[CASUS__WORLD_MAX_CCODE];
+} casus_world_tx;
+CASUS_HIDDEN void casus__world_begin(const casus_world *world, casus_world_tx *tx /* OUT */);
+CASUS_HIDDEN void casus__world_rollback(casus_world *world, const casus_world_tx *tx);
+/* What a world holds, counted, for the tests of all-or-nothing loading:
+ * two worlds with equal counts hold the same things. */
+typedef struct casus_world_counts {
+    size_t states, spells, places, areas, treaties, coverage;
+    size_t arena_bytes;     /* bytes handed out by the world's arena */
+    unsigned datasets;      /* bit per casus_dataset loaded */
+    size_t dataset_records; /* records and table cells held by the dataset store */
+    bool finished;
+} casus_world_counts;
+CASUS_HIDDEN casus_world_counts casus__world_counts(const casus_world *world);
+CASUS_HIDDEN void casus__data_counts(const casus_world *world, unsigned *loaded /* OUT */, size_t *records /* OUT */);
+/* Whether casus_world_finish() has run since the last change. */
+CASUS_HIDDEN bool casus__world_is_finished(const casus_world *world);
 CASUS_HIDDEN bool casus__area_list_has(const char *list, const char *area, bool *uncertain);
 CASUS_HIDDEN bool casus__ieq(const char *a, const char *b);
 CASUS_HIDDEN bool casus__ieqn(const char *a, const char *b, size_t n);

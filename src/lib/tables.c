@@ -199,13 +199,14 @@ casus_status casus_world_load_tables(casus_world *w, const char *dir, casus_erro
     static const char *const state_cols[] = {"ccode", "abb", "name", "since", "until", "areas"};
     static const char *const place_cols[] = {"id", "name", "kind", "sovereign", "administrator",
                                              "claimants", "areas", "source"};
-    casus_world_snapshot snap = casus__world_snapshot(w);
+    casus_world_tx tx;
+    casus__world_begin(w, &tx);
     casus_status st = load_table(w, dir, "areas.csv", area_cols, 3, area_row, err);
     if (st == CASUS_OK)
         st = load_table(w, dir, "states.csv", state_cols, 6, state_row, err);
     if (st == CASUS_OK)
         st = load_table(w, dir, "places.csv", place_cols, 8, place_row, err);
     if (st != CASUS_OK)
-        casus__world_restore(w, snap); /* a failed load leaves the world as it was */
+        casus__world_rollback(w, &tx); /* a failed load leaves the world as it was */
     return st;
 }
