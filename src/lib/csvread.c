@@ -26,6 +26,7 @@ typedef struct reader {
     const char *cur_raw;
     size_t cur_raw_len;
     bool in_record;
+    bool in_libcsv;     /* libcsv holds part of a record (a quoted field may span lines) */
     casus_status status;
     bool oom;
     casus_csv_fn fn;
@@ -75,6 +76,7 @@ static void on_record(int c, void *ud)
 {
     (void)c;
     reader *r = ud;
+    r->in_libcsv = false;
     if (r->status != CASUS_OK || r->oom)
         return;
     if (!r->in_record) {
@@ -105,29 +107,54 @@ static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 /* A line with no quote character, outside any quoted field, holds a whole
  * record whose fields are the text between commas, with the spaces and tabs
- * around them removed: what libcsv makes of it, read without it. */
+ * around them removed: what libcsv makes of it, read without it.  The scan
+ * of the line left the offsets of its commas in r->offs; the line is copied
+ * once, its commas becoming the fields' NULs. */
 static void plain_line(reader *r, const char *p, size_t n)
 {
-    if (n == 0)
-        return; /* an empty line holds no record */
-    start_record(r);
-    size_t i = 0;
-    for (;;) {
-        size_t e = i;
-        while (e < n && p[e] != ',')
-            e++;
-        size_t a = i, b = e;
-        while (a < b && is_blank(p[a]))
-            a++;
-        while (b > a && is_blank(p[b - 1]))
-            b--;
-        add_field(r, p + a, b - a);
-        if (r->oom || e == n)
-            break;
-        i = e + 1;
+    size_t commas = r->offs.len, fields = commas + 1;
+    if (commas == 0) {
+        size_t i = 0;
+        while (i < n && is_blank(p[i]))
+            i++;
+        if (i == n)
+            return; /* an empty or blank line holds no record */
     }
+    int line = r->cur_line;
+    r->in_record = true;
+    r->record_line = line;
+    r->record_raw = r->cur_raw;
+    r->record_raw_len = r->cur_raw_len;
+    if (!casus__vec_reserve(&r->text, r->mem, n + 1) || !casus__vec_reserve(&r->offs, r->mem, fields) ||
+        !casus__vec_reserve(&r->lens, r->mem, fields)) {
+        r->oom = true;
+        return;
+    }
+    char *d = r->text.data;
+    size_t *offs = r->offs.data, *lens = r->lens.data;
+    memcpy(d, p, n);
+    size_t start = 0;
+    for (size_t k = 0; k < fields; k++) {
+        size_t a = start, b = k < commas ? offs[k] : n;
+        d[b] = '\0';
+        start = b + 1;
+        if (a < b && (is_blank(d[a]) || is_blank(d[b - 1]))) {
+            while (a < b && is_blank(d[a]))
+                a++;
+            while (b > a && is_blank(d[b - 1]))
+                d[--b] = '\0';
+        }
+        offs[k] = a;
+        lens[k] = b - a;
+    }
+    r->text.len = n + 1;
+    r->offs.len = r->lens.len = fields;
     on_record('\n', r);
 }
+
+/* Byte classes for the scan of a line: 0 plain, 1 comma, 2 the quote or a
+ * NUL, 3 a line end. */
+static const unsigned char byte_class[256] = {[0] = 2, [','] = 1, ['"'] = 2, ['\n'] = 3, ['\r'] = 3};
 
 casus_status casus__csv_parse(const casus_mem *mem, const char *name, const char *buf, size_t len,
                               casus_csv_fn fn, void *ud, casus_error *err)
@@ -146,11 +173,34 @@ casus_status casus__csv_parse(const casus_mem *mem, const char *name, const char
         const char *at = buf + pos;
         size_t end = pos;
         bool quoted = false, nul = false;
-        while (end < len && buf[end] != '\n' && buf[end] != '\r') {
-            quoted |= buf[end] == '"';
-            nul |= buf[end] == '\0';
-            end++;
+        /* One pass over the line: where it ends, whether it holds a quote or
+         * a NUL, and where its commas are (for plain_line). */
+        bool plain = !r.in_record && !r.in_libcsv; /* a record spanning lines goes on in libcsv */
+        if (plain)
+            r.offs.len = 0;
+        for (; end < len; end++) {
+            unsigned char k = byte_class[(unsigned char)buf[end]];
+            if (k == 0)
+                continue;
+            if (k == 3)
+                break;
+            if (k == 1) {
+                if (!plain || quoted)
+                    continue;
+                if (r.offs.len == r.offs.cap && !casus__vec_reserve(&r.offs, mem, r.offs.len + 1)) {
+                    r.oom = true;
+                    break;
+                }
+                ((size_t *)r.offs.data)[r.offs.len++] = end - pos;
+                continue;
+            }
+            if (buf[end] == '"')
+                quoted = true;
+            else
+                nul = true;
         }
+        if (r.oom)
+            break;
         line++;
         r.cur_line = line;
         r.cur_raw = at;
@@ -161,13 +211,16 @@ casus_status casus__csv_parse(const casus_mem *mem, const char *name, const char
                                        "NUL byte in a text file");
             break;
         }
-        if (!quoted && !r.in_record)
+        if (plain && !quoted)
             plain_line(&r, at, end - pos);
-        else if (csv_parse(&p, at, end - pos, on_field, on_record, &r) != end - pos ||
-                 csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1) {
-            r.status = casus_error_set(err, CASUS_PARSE, name, line, 1, "malformed CSV: %s",
-                                       csv_strerror(csv_error(&p)));
-            break;
+        else {
+            r.in_libcsv = true; /* until libcsv ends the record (on_record) */
+            if (csv_parse(&p, at, end - pos, on_field, on_record, &r) != end - pos ||
+                csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1) {
+                r.status = casus_error_set(err, CASUS_PARSE, name, line, 1, "malformed CSV: %s",
+                                           csv_strerror(csv_error(&p)));
+                break;
+            }
         }
         if (end < len && buf[end] == '\r' && end + 1 < len && buf[end + 1] == '\n')
             end++;

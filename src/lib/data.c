@@ -355,13 +355,27 @@ casus_status casus__data_expect(const data_file *f, const casus_csv_row *row, si
     return CASUS_OK;
 }
 
+/* A whole number of at most nine digits, possibly signed: most fields, told
+ * apart without converting them. */
+static bool short_whole(const char *s, size_t n)
+{
+    size_t i = n && (s[0] == '-' || s[0] == '+');
+    if (i >= n || n - i > 9)
+        return false;
+    for (; i < n; i++)
+        if ((unsigned)(s[i] - '0') > 9)
+            return false;
+    return true;
+}
+
 casus_status casus__data_all_numeric(const data_file *f, const casus_csv_row *row, casus_error *err)
 {
     if (!f->text)
         return CASUS_OK;
     for (size_t c = 0; c < row->n && c < f->width; c++) {
         int v;
-        if (f->is_text[c] || blank(row->fields[c], row->lens[c]))
+        if (f->is_text[c] || row->lens[c] == 0 || short_whole(row->fields[c], row->lens[c]) ||
+            blank(row->fields[c], row->lens[c]))
             continue;
         if (!casus__parse_int(row->fields[c], row->lens[c], &v))
             return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "'%s' is not a whole number", row->fields[c]);
