@@ -27,21 +27,23 @@
 #include "casus/error.h"
 #include "casus/world.h"
 
-/* One dataset file each; casus_data_load takes a bit set of them. */
+/* One dataset file each; casus_data_load takes a bit set of them.  Columns:
+ * the name (CASUS_DATASET_<name>), the file under the data directory, and
+ * the library's loader for it (internal). */
 #define CASUS_DATASET_MAP(XX)                                         \
-    XX(COW_STATES, "cow/states2016.csv")                              \
-    XX(COW_SYSTEM, "cow/system2016.csv")                              \
-    XX(COW_MAJORS, "cow/majors2016.csv")                              \
-    XX(CONTIGUITY, "cow/contdir.csv")                                 \
-    XX(NMC, "cow/NMC-60-abridged.csv")                                \
-    XX(ATOP_ALLIANCES, "atop/atop5_1a.csv")                           \
-    XX(ATOP_PHASES, "atop/atop5_1aph.csv")                            \
-    XX(ATOP_MEMBERS, "atop/atop5_1m.csv")                             \
-    XX(DYADIC_WAR, "cow/directed_dyadic_war.csv")                     \
-    XX(MIDA, "cow/MIDA_5.0.csv")                                      \
-    XX(MIDB, "cow/MIDB_5.0.csv")
+    XX(COW_STATES, "cow/states2016.csv", cow_states)                  \
+    XX(COW_SYSTEM, "cow/system2016.csv", cow_system)                  \
+    XX(COW_MAJORS, "cow/majors2016.csv", cow_majors)                  \
+    XX(CONTIGUITY, "cow/contdir.csv", contiguity)                     \
+    XX(NMC, "cow/NMC-60-abridged.csv", nmc)                           \
+    XX(ATOP_ALLIANCES, "atop/atop5_1a.csv", atop_spans)               \
+    XX(ATOP_PHASES, "atop/atop5_1aph.csv", atop_spans)                \
+    XX(ATOP_MEMBERS, "atop/atop5_1m.csv", atop_members)               \
+    XX(DYADIC_WAR, "cow/directed_dyadic_war.csv", table)              \
+    XX(MIDA, "cow/MIDA_5.0.csv", table)                               \
+    XX(MIDB, "cow/MIDB_5.0.csv", table)
 
-#define CASUS__ENUM_DATASET(n, f) CASUS_DATASET_##n,
+#define CASUS__ENUM_DATASET(n, f, l) CASUS_DATASET_##n,
 typedef enum casus_dataset { CASUS_DATASET_MAP(CASUS__ENUM_DATASET) CASUS_DATASET_COUNT } casus_dataset;
 #undef CASUS__ENUM_DATASET
 

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "csvread.h"
+#include "text.h"
 
 /* The record being gathered: its fields' text, each NUL-terminated, one
  * after another in `text` (reused from record to record, so reading a file

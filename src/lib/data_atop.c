@@ -158,7 +158,7 @@ static casus_status spans_check(void *ud, const void *recs, size_t n, casus_erro
     return CASUS_OK;
 }
 
-casus_status casus__data_atop_spans(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
+casus_status casus__data_load_atop_spans(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
                                     casus_error *err)
 {
     int idx[SP_N];
@@ -620,8 +620,9 @@ static casus_treaty *build_alliance(casus_world *w, const char *file, const data
     return t;
 }
 
-casus_status casus__data_atop_members(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
+casus_status casus__data_load_atop_members(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len, casus_error *err)
 {
+    (void)which; /* one file per loader */
     static const char *const text[] = {"version", NULL};
     static const char *const fixed[MB_OB0] = {"atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit",
                                               "dayexit", "ineffect", "phase", "olimob", "obvary", "version"};

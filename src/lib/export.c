@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "casus/export.h"
-#include "internal.h"
+#include "world_internal.h"
 
 #define CCODE_LIMIT 1000 /* COW codes run from 2 to 990 */
 #define FLAG_BITS 0x3fu  /* alliance and the five obligations */

@@ -22,7 +22,8 @@
 #include <unistd.h>
 
 #include "casus/fetch.h"
-#include "internal.h"
+#include "csvread.h"
+#include "text.h"
 
 #define MAX_PATH_TEXT 255   /* a manifest path */
 #define MAX_URL_TEXT 2000

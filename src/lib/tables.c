@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
-
-casus_status casus__world_add_place(casus_world *w, const casus_place *place, casus_error *err);
-casus_status casus__world_add_area(casus_world *w, const casus_area *area, casus_error *err);
+#include "csvread.h"
+#include "text.h"
+#include "world_internal.h"
 
 typedef struct table_ctx {
     casus_world *world;

@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "text.h"
+#include "world_internal.h"
 
 #define MAX_LIST 256 /* states in one list, parties, passages, ... */
 

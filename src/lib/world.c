@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "world_internal.h"
+#include "text.h"
 
 #define MAX_CCODE CASUS__WORLD_MAX_CCODE
 
@@ -320,7 +321,6 @@ casus_truth casus_world_place_in_area(const casus_world *w, const casus_place *p
     return uncertain ? CASUS_UNKNOWN : CASUS_HELD;
 }
 
-casus_status casus__world_add_place(casus_world *w, const casus_place *place, casus_error *err);
 casus_status casus__world_add_place(casus_world *w, const casus_place *place, casus_error *err)
 {
     casus_place *p = casus__arena_memdup(&w->arena, place, sizeof *place);
@@ -333,7 +333,6 @@ casus_status casus__world_add_place(casus_world *w, const casus_place *place, ca
     return CASUS_OK;
 }
 
-casus_status casus__world_add_area(casus_world *w, const casus_area *area, casus_error *err);
 casus_status casus__world_add_area(casus_world *w, const casus_area *area, casus_error *err)
 {
     casus_area *a = casus__vec_push(&w->areas, &w->mem);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "csvread.h"
 
 /* Records as one string: fields joined by '|', records ended by '\n'.  A
  * record of one empty field (a blank line; libcsv reports it at a place of

@@ -18,7 +18,7 @@
 #include "casus/data.h"
 #include "casus/wars.h"
 #include "casus/world.h"
-#include "internal.h"
+#include "world_internal.h"
 #include "testutil.h"
 
 /* Grants `left` allocations once armed, then refuses all; frees always work. */
