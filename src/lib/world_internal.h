@@ -70,6 +70,12 @@ CASUS_HIDDEN bool casus__world_is_finished(const casus_world *world);
 /* Whether the space-separated list of area ids holds area (*uncertain set
  * when it carries the "?" suffix). */
 CASUS_HIDDEN bool casus__area_list_has(const char *list, const char *area, bool *uncertain);
+/* casus_world_load_tables() from the texts of areas.csv, states.csv and
+ * places.csv (in that order; name[k] is used in messages): for the fuzz
+ * targets of the world tables. */
+CASUS_HIDDEN casus_status casus__world_load_tables_text(casus_world *world, const char *const name[3],
+                                                        const char *const text[3], const size_t len[3],
+                                                        casus_error *err);
 /* Added by the world tables' loader (tables.c). */
 CASUS_HIDDEN casus_status casus__world_add_place(casus_world *world, const casus_place *place, casus_error *err);
 CASUS_HIDDEN casus_status casus__world_add_area(casus_world *world, const casus_area *area, casus_error *err);
