@@ -290,3 +290,135 @@ Test(promises, status_names_and_messages_come_from_one_table)
     cr_expect_str_eq(casus_status_str(CASUS_NOMEM), "out of memory");
     cr_expect_str_eq(casus_status_name(CASUS_STATUS_COUNT), "UNKNOWN");
 }
+
+/* ---- world.h accessors -------------------------------------------------- */
+
+Test(promises, world_look_ups_do_what_world_h_says)
+{
+    casus_world *w = tables_world();
+    char buf[12];
+    /* Abbreviations are case-insensitive; an unknown code prints as a number. */
+    const casus_state *rus = casus_world_state_by_abb(w, "rus");
+    cr_assert_not_null(rus);
+    cr_expect_eq(rus->ccode, 365);
+    cr_expect_null(casus_world_state_by_abb(w, "XXX"));
+    cr_expect_str_eq(casus_world_abb(w, 365, buf), "RUS");
+    cr_expect_str_eq(casus_world_abb(w, 999, buf), "999");
+    /* A place by id, by name (any case), or a state's abbreviation for its home. */
+    const casus_place *kursk = casus_world_place_find(w, "kursk");
+    cr_assert_not_null(kursk);
+    cr_expect_eq(casus_world_place_find(w, "KURSK OBLAST"), kursk);
+    cr_expect_eq(casus_world_place_find(w, "PRK"), casus_world_home(w, 731));
+    cr_expect_null(casus_world_place_find(w, "atlantis"));
+    /* The home territory of every known state exists. */
+    for (size_t i = 0; i < casus_world_state_count(w); i++)
+        cr_expect_not_null(casus_world_home(w, casus_world_state_at(w, i)->ccode));
+    cr_expect_null(casus_world_state_at(w, casus_world_state_count(w)));
+    /* Without spells a state is a member from its `since` date on. */
+    casus_day before = casus_day_from_ymd(1947, 1, 1), after = casus_day_from_ymd(2000, 1, 1);
+    const casus_state *rok = casus_world_state_by_abb(w, "ROK");
+    cr_assert_not_null(rok);
+    cr_expect_eq(casus_world_member(w, rok->ccode, after), CASUS_HELD);
+    cr_expect_eq(casus_world_member(w, rok->ccode, before), CASUS_FAILED);
+    /* With spells, the spells decide; casus_world_spells counts beyond max. */
+    casus_error err;
+    casus_period p1 = casus_period_make(casus_span_day(casus_day_from_ymd(1950, 1, 1)),
+                                        casus_span_day(casus_day_from_ymd(1960, 1, 1)));
+    casus_period p2 = casus_period_make(casus_span_day(casus_day_from_ymd(1970, 1, 1)), casus_span_open());
+    cr_assert_eq(casus_world_add_spell(w, rok->ccode, p1, &err), CASUS_OK);
+    cr_assert_eq(casus_world_add_spell(w, rok->ccode, p2, &err), CASUS_OK);
+    cr_expect_eq(casus_world_member(w, rok->ccode, casus_day_from_ymd(1965, 1, 1)), CASUS_FAILED);
+    cr_expect_eq(casus_world_member(w, rok->ccode, after), CASUS_HELD);
+    casus_period out[1];
+    cr_expect_eq(casus_world_spells(w, rok->ccode, out, 1), 2);
+    /* A spell for an impossible code is refused and changes nothing. */
+    cr_expect_eq(casus_world_add_spell(w, 5000, p1, &err), CASUS_RANGE);
+    casus_world_free(w);
+}
+
+/* ---- export.h ----------------------------------------------------------- */
+
+typedef struct scan_job {
+    const casus_world *w;
+    size_t rows;
+    casus_status st;
+} scan_job;
+
+static void *run_scan(void *arg)
+{
+    scan_job *j = arg;
+    casus_dyads_opts o = {.from_year = 1990, .to_year = 1995, .unit = CASUS_DYADS_YEAR, .source = CASUS_DYADS_CASUS};
+    j->st = casus_dyads_scan(j->w, &o, count_row, &j->rows, NULL);
+    return NULL;
+}
+
+Test(promises, export_frees_its_scratch_and_may_run_in_threads)
+{
+    /* export.h: scratch memory comes from the world's hook and is released
+     * before each call returns; concurrent calls on a finished world are
+     * safe and agree. */
+    counting c = {0};
+    casus_world *w = NULL;
+    casus_error err;
+    cr_assert_eq(casus_world_create_with(counting_alloc, &c, &w, &err), CASUS_OK);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK);
+    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
+    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK);
+    cr_assert_eq(casus_data_load(w, test_data_dir(), CASUS_DATA_COW, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
+    long live = atomic_load(&c.live), calls = atomic_load(&c.calls);
+    scan_job serial = {.w = w};
+    run_scan(&serial);
+    cr_assert_eq(serial.st, CASUS_OK);
+    cr_expect_gt(serial.rows, 1000);
+    cr_expect_gt(atomic_load(&c.calls), calls, "the scan's scratch came through the hook");
+    cr_expect_eq(atomic_load(&c.live), live, "the scan freed its scratch");
+    pthread_t t[3];
+    scan_job jobs[3];
+    for (int i = 0; i < 3; i++) {
+        jobs[i] = (scan_job){.w = w};
+        cr_assert_eq(pthread_create(&t[i], NULL, run_scan, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 3; i++) {
+        pthread_join(t[i], NULL);
+        cr_expect_eq(jobs[i].st, CASUS_OK);
+        cr_expect_eq(jobs[i].rows, serial.rows);
+    }
+    cr_expect_eq(atomic_load(&c.live), live);
+    casus_world_free(w);
+}
+
+/* ---- wars.h ------------------------------------------------------------- */
+
+Test(promises, a_wars_handle_holds_one_file)
+{
+    casus_wars *wars = NULL;
+    casus_error err;
+    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
+    cr_assert_eq(casus_wars_load_dir(wars, test_data_dir(), &err), CASUS_OK, "%s", err.message);
+    size_t n = casus_wars_count(wars);
+    cr_expect_eq(n, 95);
+    cr_expect_eq(casus_wars_load_dir(wars, test_data_dir(), &err), CASUS_INVALID);
+    cr_expect_eq(casus_wars_count(wars), n, "the refused load changed nothing");
+    cr_expect_null(casus_wars_at(wars, n));
+    cr_expect_null(casus_wars_find(wars, -1));
+    casus_wars_free(wars);
+}
+
+/* ---- error.h ------------------------------------------------------------ */
+
+Test(promises, error_context_and_caret)
+{
+    casus_error err;
+    casus_error_clear(&err);
+    static const char text[] = "first\nsecond line\nthird";
+    casus_error_set(&err, CASUS_PARSE, "t.txt", 2, 8, "bad word");
+    casus_error_set_context(&err, text, sizeof text - 1, 2);
+    cr_expect_str_eq(err.context, "second line");
+    char buf[1024];
+    int n = casus_error_format(&err, buf, sizeof buf);
+    cr_expect_str_eq(buf, "t.txt:2:8: bad word\n    second line\n           ^");
+    cr_expect_eq(n, (int)strlen(buf));
+}
