@@ -475,7 +475,7 @@ static int cmp_obligation(const void *pa, const void *pb)
         return a->beneficiary < b->beneficiary ? -1 : 1;
     if (a->obligor != b->obligor)
         return a->obligor < b->obligor ? -1 : 1;
-    int c = strcmp(a->treaty->id, b->treaty->id);
+    int c = a->treaty == b->treaty ? 0 : strcmp(a->treaty->id, b->treaty->id);
     if (c)
         return c;
     if (a->valid.start.lo != b->valid.start.lo)
