@@ -14,6 +14,7 @@ this machine when the comparison was set up, labelled as such.
 Usage: export_process.py CASUS_BIN DATA_DIR [RUNS]
 """
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,6 +42,7 @@ cat(sprintf("%.6f\n", t))
 
 
 def fmt(ts):
+    """min, median and max of a list of seconds."""
     return "min %.3f s, median %.3f s, max %.3f s over %d runs" % (min(ts), statistics.median(ts), max(ts), len(ts))
 
 
@@ -49,17 +51,20 @@ def casus_runs(binary, data, runs):
     out.close()
     args = [binary, "export", "dyads", "--directed", "--unit", "year", "--from", "1816", "--to", "2018",
             "--output", out.name, "--data", data]
-    times = []
+    times, cpu = [], []
     try:
         subprocess.run(args, check=True)  # warm the page cache
         for _ in range(runs):
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             subprocess.run(args, check=True)
             times.append(time.perf_counter() - t)
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
         size = os.path.getsize(out.name)
     finally:
         os.unlink(out.name)
-    return times, size
+    return times, cpu, size
 
 
 def peer_runs(runs):
@@ -87,9 +92,12 @@ def main():
         sys.exit(__doc__)
     binary, data = sys.argv[1], sys.argv[2]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 11
-    times, size = casus_runs(binary, data, runs)
+    times, cpu, size = casus_runs(binary, data, runs)
     print("casus export dyads --directed --unit year 1816-2018 (%d bytes written), whole process: %s"
           % (size, fmt(times)))
+    # Wall time depends on what else the machine runs; the process's own
+    # CPU time (user + system) much less.
+    print("  its CPU time (user + system): %s; load average %.1f" % (fmt(cpu), os.getloadavg()[0]))
     peer, why = peer_runs(max(3, runs // 3))
     if peer:
         print("peacesciencer create_dyadyears(directed = TRUE) %%>%% add_atop_alliance(), in R, this run: %s" % fmt(peer))
