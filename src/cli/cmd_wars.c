@@ -46,7 +46,6 @@ const char cmd_wars_usage[] =
 #define CASUS_INSTALL_SHARE "/usr/local/share/casus"
 #endif
 
-enum { OPT_DATA = 256 };
 
 static const char *date_text(const casus_war_date *d, char buf[40])
 {
@@ -233,7 +232,7 @@ int cmd_wars(int argc, char **argv)
 {
     static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
                                              {"output", required_argument, NULL, 'o'},
-                                             {"data", required_argument, NULL, OPT_DATA},
+                                             CLI_LONGOPT_DATA,
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     if (argc < 2)
@@ -246,7 +245,8 @@ int cmd_wars(int argc, char **argv)
     bool is_list = strcmp(sub, "list") == 0;
     if (!is_list && strcmp(sub, "show") != 0)
         return cli_usage_error("wars", "unknown subcommand '%s' (list or show N)", sub);
-    const char *data = NULL, *output = NULL;
+    cli_world_opts shared = {0};
+    const char *output = NULL;
     int format = CASUS_FORMAT_TEXT, c;
     optind = 1;
     opterr = 0;
@@ -258,9 +258,11 @@ int cmd_wars(int argc, char **argv)
                 return cli_usage_error("wars", "unknown format '%s' (text, csv or json)", optarg);
             break;
         case 'o': output = optarg; break;
-        case OPT_DATA: data = optarg; break;
         case 'h': fputs(cmd_wars_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("wars", "unknown or incomplete option '%s'", argv[optind]);
+        default:
+            if (cli_world_option(c, optarg, &shared))
+                break;
+            return cli_usage_error("wars", "unknown or incomplete option '%s'", argv[optind]);
         }
     }
     int n_args = argc - 1 - optind;
@@ -280,7 +282,7 @@ int cmd_wars(int argc, char **argv)
             return cli_usage_error("wars", "show writes text or json, not csv");
     }
     casus_wars *w = NULL;
-    int rc = load(data, &w);
+    int rc = load(shared.data, &w);
     if (rc != EXIT_OK)
         return rc;
     const casus_war *war = NULL;

@@ -16,7 +16,7 @@
 
 #include "casus/csv.h"
 #include "casus/export.h"
-#include "internal.h"
+#include "world_internal.h"
 
 #define CCODE_LIMIT 1000 /* COW codes run from 2 to 990 */
 #define FLAG_BITS 0x3fu  /* alliance and the five obligations */
@@ -569,6 +569,9 @@ static void find_coverage(ctx *c)
 casus_status casus_dyads_scan(const casus_world *w, const casus_dyads_opts *opts, casus_dyad_fn fn, void *ud,
                               casus_error *err)
 {
+    if (!casus__world_is_finished(w))
+        return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
+                               "the world is not finished: call casus_world_finish() after loading");
     if (opts->from_year < CASUS_DYADS_MIN_YEAR || opts->to_year > CASUS_DYADS_MAX_YEAR ||
         opts->from_year > opts->to_year)
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "years must run from %d to %d, first before last",
@@ -804,6 +807,9 @@ casus_status casus_dyads_write(const casus_world *w, const casus_dyads_opts *opt
 {
     if (format != CASUS_DYADS_CSV && format != CASUS_DYADS_JSON)
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "unknown format");
+    if (!casus__world_is_finished(w))
+        return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
+                               "the world is not finished: call casus_world_finish() after loading");
     writer *wr = casus__mem_alloc(casus__world_mem((casus_world *)w), sizeof *wr);
     if (!wr)
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");

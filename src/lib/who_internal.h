@@ -6,9 +6,6 @@
 #include "casus/who.h"
 #include "internal.h"
 
-/* Whether casus_world_finish() has run since the last load (world.c). */
-CASUS_HIDDEN bool casus__world_finished(const casus_world *world);
-
 struct casus_who_scratch {
     const casus_world *world;
     casus_mem mem;

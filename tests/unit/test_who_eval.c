@@ -1,7 +1,7 @@
 /* The evaluator of casus/who.h: it agrees with the traced answer, allocates
  * nothing per query, refuses what it cannot answer (an unfinished world, a
  * scratch of another world, bad attacks), and evaluates every condition of
- * a rule, the 65th as well as the first. */
+ * a rule, the last as well as the first. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,8 +238,9 @@ Test(who_eval, refuses_bad_attacks_and_a_scratch_of_another_world)
     casus_world_free(w);
 }
 
-/* A defence rule with 70 undecidable conditions and then an adversary
- * condition: the 71st condition is evaluated like the first. */
+/* A defence rule with as many conditions as a rule may have
+ * (CASUS_MAX_RULE_CONDITIONS): undecidable ones, then an adversary
+ * condition, which is evaluated like the first. */
 static casus_world *many_conditions(const char *adversary)
 {
     char *text = malloc(16384);
@@ -250,7 +251,7 @@ static casus_world *many_conditions(const char *adversary)
                                 "article 1\n  text paraphrase S1\n  > The United States defends Canada.\n"
                                 "  rule defense\n    owed-by USA\n    owed-to CAN\n    trigger armed-attack\n"
                                 "    timing immediate\n");
-    for (int i = 1; i <= 70; i++)
+    for (int i = 1; i < CASUS_MAX_RULE_CONDITIONS; i++)
         n += (size_t)snprintf(text + n, 16384 - n, "    undecidable \"condition %d\"\n", i);
     n += (size_t)snprintf(text + n, 16384 - n, "    adversary one-of %s\n", adversary);
     char dir[4096];
@@ -266,26 +267,28 @@ static casus_world *many_conditions(const char *adversary)
     return w;
 }
 
-Test(who_eval, a_failing_condition_past_the_64th_counts)
+Test(who_eval, the_last_condition_a_rule_may_have_counts)
 {
     casus_world *w = many_conditions("CHN");
     const casus_obligation *ob;
     cr_assert_eq(casus_world_obligations_to(w, cc(w, "CAN"), &ob), 1);
-    cr_assert_eq(ob->n_conds, 71);
+    cr_assert_eq(ob->n_conds, CASUS_MAX_RULE_CONDITIONS);
     casus_attack a = attack(w, "RUS", "CAN", NULL, 2025, 3, 1);
     casus_error err;
     casus_who_result *r = NULL;
     cr_assert_eq(casus_who(w, &a, 0, &r, &err), CASUS_OK);
-    cr_assert_eq(r->n_findings, 0, "the 71st condition (adversary one of CHN) fails for RUS");
+    cr_assert_eq(r->n_findings, 0, "the last condition (adversary one of CHN) fails for RUS");
     casus_who_free(r);
     cr_assert_eq(casus_who(w, &a, CASUS_WHO_ALL, &r, &err), CASUS_OK);
     cr_assert_eq(r->n_findings, 1);
     const casus_finding *f = &r->findings[0];
     cr_assert_eq(f->status, CASUS_FAILED);
-    cr_assert_eq(f->n_traces, 2 + 71); /* in force, trigger, the conditions */
-    cr_assert_eq(f->traces[72].truth, CASUS_FAILED);
-    cr_assert_str_eq(f->traces[72].what, "adversary");
-    cr_assert_str_eq(f->traces[72].detail, "one of CHN: RUS is not");
+    const size_t last = 1 + CASUS_MAX_RULE_CONDITIONS; /* after in force and trigger */
+    cr_assert_eq(f->n_traces, last + 1);
+    cr_assert_eq(f->traces[last].truth, CASUS_FAILED);
+    cr_assert_str_eq(f->traces[last].what, "adversary");
+    cr_assert_str_eq(f->traces[last].detail, "one of CHN: RUS is not");
+    cr_assert_eq(f->traces[last - 1].truth, CASUS_UNKNOWN);
     casus_who_free(r);
     casus_who_scratch *s = NULL;
     cr_assert_eq(casus_who_scratch_create(w, &s, &err), CASUS_OK);
@@ -293,10 +296,10 @@ Test(who_eval, a_failing_condition_past_the_64th_counts)
     size_t n;
     cr_assert_eq(casus_who_eval(w, &a, CASUS_WHO_ALL | CASUS_WHO_CHECKS, s, &b, &n, &err), CASUS_OK);
     cr_assert_eq(n, 1);
-    cr_assert_eq(b[0].n_checks, 73);
-    cr_assert_eq(b[0].checks[72].kind, CASUS_CHECK_CONDITION);
-    cr_assert_eq(b[0].checks[72].cond, 70);
-    cr_assert_eq(b[0].checks[72].truth, CASUS_FAILED);
+    cr_assert_eq(b[0].n_checks, last + 1);
+    cr_assert_eq(b[0].checks[last].kind, CASUS_CHECK_CONDITION);
+    cr_assert_eq(b[0].checks[last].cond, CASUS_MAX_RULE_CONDITIONS - 1);
+    cr_assert_eq(b[0].checks[last].truth, CASUS_FAILED);
     casus_who_scratch_free(s);
     casus_world_free(w);
 
