@@ -18,7 +18,7 @@
 #include "casus/sim.h"
 #include "common.h"
 
-enum { OPT_SHARE = 256, OPT_TREATIES, OPT_DATA, OPT_NO_DATA, OPT_PARAMS };
+enum { OPT_PARAMS = 256 };
 
 const char cmd_simulate_usage[] =
     "Usage: casus simulate FILE [--trials N] [--seed S] [--threads T] [--params FILE]\n"
@@ -139,8 +139,7 @@ int cmd_simulate(int argc, char **argv)
         {"trials", required_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 'j'},   {"params", required_argument, NULL, OPT_PARAMS},
         {"format", required_argument, NULL, 'f'},    {"output", required_argument, NULL, 'o'},
-        {"share", required_argument, NULL, OPT_SHARE}, {"treaties", required_argument, NULL, OPT_TREATIES},
-        {"data", required_argument, NULL, OPT_DATA}, {"no-data", no_argument, NULL, OPT_NO_DATA},
+        CLI_WORLD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     const char *output = NULL, *params_path = NULL;
     const char *trials_s = NULL, *seed_s = NULL, *threads_s = NULL;
@@ -161,12 +160,10 @@ int cmd_simulate(int argc, char **argv)
             if (format < 0)
                 return cli_usage_error("simulate", "unknown format '%s' (text, csv or json)", optarg);
             break;
-        case OPT_SHARE: wo.share = optarg; break;
-        case OPT_TREATIES: wo.treaties = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
-        case OPT_NO_DATA: wo.no_data = true; break;
         case 'h': cli_print_help(cli_find("simulate"), stdout); return EXIT_OK;
         default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
             return cli_usage_error("simulate", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }

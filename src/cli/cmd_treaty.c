@@ -6,7 +6,6 @@
 #include "casus/world.h"
 #include "common.h"
 
-enum { OPT_SHARE = 256 };
 
 static int load_tables(const char *share, casus_world **w, casus_error *err)
 {
@@ -197,10 +196,8 @@ static void show(const casus_world *w, const casus_treaty *t)
 int cmd_treaty(int argc, char **argv);
 int cmd_treaty(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"share", required_argument, NULL, OPT_SHARE},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *share = NULL;
+    static const struct option longopts[] = {CLI_LONGOPT_SHARE, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    cli_world_opts shared = {0};
     int c;
     optind = 1;
     opterr = 0;
@@ -209,13 +206,12 @@ int cmd_treaty(int argc, char **argv)
             cli_print_help(cli_find("treaty"), stdout);
             return EXIT_OK;
         }
-        if (c == OPT_SHARE)
-            share = optarg;
-        else
+        if (!cli_world_option(c, optarg, &shared))
             return cli_usage_error("treaty", "unknown or incomplete option '%s'", argv[optind - 1]);
     }
     if (optind >= argc)
         return cli_usage_error("treaty", "expected check, list or show");
+    const char *share = shared.share;
     const char *sub = argv[optind++];
     if (strcmp(sub, "check") == 0)
         return treaty_check(argc - optind, argv + optind, share);

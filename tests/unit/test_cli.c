@@ -333,3 +333,17 @@ Test(cli, simulate_threads_same_bytes, .timeout = 300)
     expect_casus_exit(2, "simulate", NULL);
     expect_casus_exit(2, "simulate", path, "--format", "xml", NULL);
 }
+
+Test(cli, shared_options_are_taken_only_by_the_commands_that_use_them)
+{
+    /* --share, --treaties, --data and --no-data are parsed in one place
+     * (common.c); each command takes those it uses and refuses the others. */
+    expect_casus_exit(2, "wars", "list", "--treaties", "x", NULL);
+    expect_casus_exit(2, "treaty", "--data", "x", "list", NULL);
+    expect_casus_exit(2, "export", "dyads", "--directed", "--no-data", NULL);
+    run_result r = run_casus("who", "--attacker", "ROK", "--target", "PRK", "--date", "2025-03-01", "--no-data",
+                             "--treaties", "/nonexistent-casus-treaties", NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "/nonexistent-casus-treaties"), "%s", r.err);
+    run_free(&r);
+}
