@@ -206,11 +206,15 @@ static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
 /* Applies the obligations an attack sets off (hits[lo..hi)). */
 static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, size_t n)
 {
+    /* Locals, since stores through uint8_t pointers would make the
+     * compiler reload the arrays' addresses on every hit. */
+    const uint8_t *side = s->side, *held = sim->held;
+    const uint8_t *tie_st = s->tie_st;
     for (size_t k = 0; k < n; k++) {
         int o = h[k].obligor;
-        if (s->side[o] || sim->held[o])
+        if (side[o] || held[o])
             continue;
-        uint8_t old = s->tie_st[h[k].tie];
+        uint8_t old = tie_st[h[k].tie];
         if (h[k].status <= old)
             continue;
         const sim_tie *t = &sim->ties[h[k].tie];
