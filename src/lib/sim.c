@@ -314,6 +314,11 @@ static void enter(const casus_sim *sim, sim_scratch *s, int i, int side, double 
     for (int32_t r = sim->rel_off[i]; r < sim->rel_off[i + 1]; r++) {
         int z = sim->rel_to[r];
         uint8_t bits = sim->rel_bits[r];
+        if (bits == 1) { /* only candidacy: relc is restored whole after each trial */
+            if (++s->relc[z] == 1)
+                mark(s, z);
+            continue;
+        }
         bool matters = false;
         touch(s, z);
         casus_jm_counts *mine = &s->cnt[2 * z + side - 1], *other = &s->cnt[2 * z + (3 - side) - 1];
@@ -436,13 +441,13 @@ static void restore(const casus_sim *sim, sim_scratch *s)
         s->side[i] = t->side[i];
         s->entry[i] = t->entry[i];
         s->cause[i] = t->cause[i];
-        s->relc[i] = t->relc[i];
         s->cnt[2 * i] = t->cnt[2 * i];
         s->cnt[2 * i + 1] = t->cnt[2 * i + 1];
         s->g[2 * i] = t->g[2 * i];
         s->g[2 * i + 1] = t->g[2 * i + 1];
     }
     s->n_touched = 0;
+    memcpy(s->relc, t->relc, (size_t)sim->n * sizeof *s->relc);
     for (int32_t q = 0; q < s->n_tie_touched; q++) {
         int k = s->tie_touched_list[q];
         s->tie_touched[k] = 0;

@@ -407,6 +407,13 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     bits |= 8;
                 else if (ct == 2)
                     bits |= 16;
+                /* A relation whose features all have zero coefficients only
+                 * makes a candidate (bit 1): its counts are not kept. */
+                const double *beta = params->beta;
+                uint8_t keep = 1 | (beta[CASUS_JM_ALLIES_ON_SIDE] != 0 ? 2 : 0) | (beta[CASUS_JM_MID_OTHER] != 0 ? 4 : 0) |
+                               (beta[CASUS_JM_CONTIG_LAND] != 0 || beta[CASUS_JM_CONTIG_SEA] != 0 ? 8 : 0) |
+                               (beta[CASUS_JM_CONTIG_SEA] != 0 ? 16 : 0);
+                bits &= keep;
                 if (bits) {
                     sim->rel_to[r] = j;
                     sim->rel_bits[r] = bits;
