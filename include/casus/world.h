@@ -4,19 +4,20 @@
  * A world is built in two steps: load (states, places, treaty files, and
  * optionally the historical datasets), then casus_world_finish(), which
  * checks cross-references and builds the obligation index.  After finish the
- * world is read-only and may be shared between threads.
+ * world is read-only and may be shared between threads: every function here
+ * that takes a const casus_world, and the queries of casus/who.h and
+ * casus/export.h, may run in several threads at once
+ * (tests/threads/who_threads.c, under ThreadSanitizer in scripts/test);
+ * loading and finishing may not run beside anything else on the same world.
+ * Queries on a world that is not finished are refused with CASUS_UNFINISHED.
+ * The allocation hook's thread-safety: see casus_alloc_fn below.
  *
  * Ownership: the world owns everything loaded into it; pointers it returns
  * live until casus_world_free().  Every load call (the tables, a treaty text,
  * file or directory, a spell, and the dataset loaders of casus/data.h) is all
  * or nothing: when it fails, out of memory included, the world is exactly as
  * it was before the call (finished or not), and the same call can be made
- * again.
- *
- * Thread-safety: loading and casus_world_finish() change the world and need
- * it to themselves.  Once finished, any number of threads may read it and
- * query it (casus_who, casus_dyads_scan).  Queries on a world that is not
- * finished are refused with CASUS_UNFINISHED. */
+ * again. */
 #ifndef CASUS_WORLD_H
 #define CASUS_WORLD_H
 
@@ -37,9 +38,10 @@ typedef struct casus_world casus_world;
  * Thread-safety of the hook: it is called on the thread making the library
  * call, never from a thread of the library's own.  Loading calls it from one
  * thread at a time; queries on a finished world (casus_who,
- * casus_dyads_scan) allocate their scratch through it, so when several
- * threads query one world the hook is called from all of them at once and
- * must be thread-safe, as malloc is (the default hook is malloc's family).
+ * casus_who_scratch_create, casus_dyads_scan) allocate through it, so when
+ * several threads query one world the hook is called from all of them at
+ * once and must be thread-safe, as malloc is (the default hook is malloc's
+ * family).
  * Every allocation a query makes is freed before it returns or by the free
  * function of what it returns. */
 typedef void *(*casus_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);

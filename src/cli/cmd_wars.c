@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "casus/csv.h"
 #include "casus/data.h"
 #include "casus/wars.h"
 #include "casus/who.h" /* casus_format */
@@ -70,22 +71,6 @@ static const char *precision(const casus_war_date *d)
     return d->day ? "day" : d->month ? "month" : "year";
 }
 
-/* CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 static void list_text(FILE *fp, const casus_wars *w)
 {
     char a[40], b[40];
@@ -110,18 +95,33 @@ static void list_text(FILE *fp, const casus_wars *w)
     fprintf(fp, "%zu wars (COW Inter-State War Data v4.0; Sarkees and Wayman 2010)\n", casus_wars_count(w));
 }
 
-static void list_csv(FILE *fp, const casus_wars *w)
+/* Text quoted only where it must be (casus/csv.h). */
+static int list_csv(FILE *fp, const casus_wars *w)
 {
+    static const char *const header[] = {"war", "name", "start", "end", "side1", "side2"};
     char a[16], b[16];
-    fputs("war,name,start,end,side1,side2\n", fp);
+    casus_csv_writer *csv = malloc(sizeof *csv);
+    if (!csv)
+        return -1;
+    casus_csv_init(csv, fp, CASUS_CSV_QUOTE_NEEDED);
+    for (size_t k = 0; k < sizeof header / sizeof *header; k++)
+        casus_csv_str(csv, header[k]);
+    casus_csv_end(csv);
     for (size_t i = 0; i < casus_wars_count(w); i++) {
         const casus_war *war = casus_wars_at(w, i);
         casus_war_date_iso(&war->start, a);
         casus_war_date_iso(&war->end, b);
-        fprintf(fp, "%d,", war->number);
-        csv_field(fp, war->name);
-        fprintf(fp, ",%s,%s,%zu,%zu\n", a, b, war->n_side[0], war->n_side[1]);
+        casus_csv_int(csv, war->number);
+        casus_csv_str(csv, war->name);
+        casus_csv_plain(csv, a, strlen(a));
+        casus_csv_plain(csv, b, strlen(b));
+        casus_csv_int(csv, (long long)war->n_side[0]);
+        casus_csv_int(csv, (long long)war->n_side[1]);
+        casus_csv_end(csv);
     }
+    int rc = casus_csv_flush(csv) == CASUS_OK ? 0 : -1;
+    free(csv);
+    return rc;
 }
 
 static json_t *war_summary_json(const casus_war *war)
@@ -320,9 +320,14 @@ int cmd_wars(int argc, char **argv)
         fputc('\n', out.fp);
         json_decref(root);
     } else if (is_list) {
-        if (format == CASUS_FORMAT_CSV)
-            list_csv(out.fp, w);
-        else
+        if (format == CASUS_FORMAT_CSV) {
+            if (list_csv(out.fp, w) != 0) {
+                cli_output_abort(&out);
+                casus_wars_free(w);
+                casus_error_set(&err, CASUS_IO, NULL, 0, 0, "cannot write the CSV");
+                return cli_fail(&err);
+            }
+        } else
             list_text(out.fp, w);
     } else {
         show_text(out.fp, war);
