@@ -83,7 +83,7 @@ void casus__lx_next(casus_lx *lx)
         return;
     }
     if (c == '\0') {
-        casus__lx_fail(lx, t->line, t->col, "NUL byte in a %s", lx->what);
+        casus__lx_fail(lx, t->line, t->col, "NUL byte in the %s", lx->what);
         t->kind = LX_EOF;
         return;
     }
@@ -94,7 +94,7 @@ void casus__lx_next(casus_lx *lx)
         size_t start = lx->pos;
         while (lx->pos < lx->len && !is_eol(lx->buf[lx->pos])) {
             if (lx->buf[lx->pos] == '\0') {
-                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in a %s", lx->what);
+                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in the %s", lx->what);
                 t->kind = LX_EOF;
                 return;
             }
@@ -109,7 +109,7 @@ void casus__lx_next(casus_lx *lx)
         size_t start = ++lx->pos;
         while (lx->pos < lx->len && lx->buf[lx->pos] != '"' && !is_eol(lx->buf[lx->pos])) {
             if (lx->buf[lx->pos] == '\0') {
-                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in a %s", lx->what);
+                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in the %s", lx->what);
                 t->kind = LX_EOF;
                 return;
             }
