@@ -179,6 +179,8 @@ typedef struct casus_event {
     casus_amount amount;
     casus_span when;     /* the days the exchange may have taken place in */
     const char *place;   /* may be NULL */
+    char against[4];     /* troops: the state they fight against ("UKR"), or "" */
+    const char *front;   /* troops: where they fight, a place of world/places.csv ("kursk"), or NULL */
     const char *within;  /* id of an event whose amount includes this one's, or NULL */
     const casus_claim *claims;
     size_t n_claims;
@@ -197,6 +199,26 @@ CASUS_EXTERN casus_status casus_events_load_text(casus_events *ev, const char *n
 CASUS_EXTERN casus_status casus_events_load_file(casus_events *ev, const char *path, casus_error *err);
 CASUS_EXTERN size_t casus_events_count(const casus_events *ev);
 CASUS_EXTERN const casus_event *casus_events_at(const casus_events *ev, size_t i);
+
+/* ---- events in the cascade ------------------------------------------------ */
+
+struct casus_scenario;
+
+/* A copy of the scenario with the deployments of the events added: every
+ * troops event that names the side it fights against ('against') becomes a
+ * deployment event of the scenario (casus/scenario.h, CASUS_EVENT_DEPLOYMENT):
+ * the sender's forces fight on the side of the receiver against that state,
+ * from the first day the event may have taken place, at its 'front' (a place
+ * of the world) when it names one.  Events whose first possible day lies
+ * after the run's last day are left out, as are all other kinds of exchange
+ * (supplies change no obligation).  The copy
+ * shares everything else with the scenario, which must outlive it; free it
+ * with casus_events_scenario_free().  CASUS_INVALID (with the event's line)
+ * when a state or front is not in the world. */
+CASUS_EXTERN casus_status casus_events_scenario(const casus_world *world, const struct casus_scenario *scenario,
+                                                const casus_events *ev, struct casus_scenario **out /* OUT */,
+                                                size_t *n_added /* OUT, may be NULL */, casus_error *err);
+CASUS_EXTERN void casus_events_scenario_free(struct casus_scenario *merged);
 
 /* ---- the check ------------------------------------------------------------ */
 

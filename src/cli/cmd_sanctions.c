@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "casus/sanctions.h"
+#include "casus/scenario.h"
 #include "common.h"
 
 int cmd_sanctions(int argc, char **argv);
@@ -168,4 +169,56 @@ int cmd_sanctions(int argc, char **argv)
     casus_events_free(ev);
     casus_sanctions_free(s);
     return rc;
+}
+
+/* For casus simulate: when the scenario names an events file ('events-file',
+ * relative to the scenario file's directory), its troop deployments join the
+ * scenario's events.  *merged is the scenario to run (sc itself when there
+ * is no events file); free it and *ev with cli_scenario_events_free. */
+int cli_scenario_events(const casus_world *w, const char *scenario_path, casus_scenario *sc, casus_events **ev,
+                        casus_scenario **merged, casus_error *err);
+void cli_scenario_events_free(casus_scenario *sc, casus_events *ev, casus_scenario *merged);
+
+int cli_scenario_events(const casus_world *w, const char *scenario_path, casus_scenario *sc, casus_events **ev,
+                        casus_scenario **merged, casus_error *err)
+{
+    *ev = NULL;
+    *merged = sc;
+    if (!sc->events_file)
+        return EXIT_OK;
+    char path[4096];
+    const char *slash = strrchr(scenario_path, '/');
+    if (sc->events_file[0] == '/' || !slash)
+        snprintf(path, sizeof path, "%s", sc->events_file);
+    else
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - scenario_path), scenario_path, sc->events_file);
+    casus_status st = casus_events_create(NULL, NULL, ev, err);
+    if (st == CASUS_OK)
+        st = casus_events_load_file(*ev, path, err);
+    if (st == CASUS_OK) {
+        st = casus_events_scenario(w, sc, *ev, merged, NULL, err);
+        if (st != CASUS_OK) {
+            *merged = sc;
+            if (err->file[0] == '\0') {
+                size_t n = strlen(path);
+                if (n >= sizeof err->file)
+                    n = sizeof err->file - 1;
+                memcpy(err->file, path, n);
+                err->file[n] = '\0';
+            }
+        }
+    }
+    if (st != CASUS_OK) {
+        casus_events_free(*ev);
+        *ev = NULL;
+        return cli_fail(err);
+    }
+    return EXIT_OK;
+}
+
+void cli_scenario_events_free(casus_scenario *sc, casus_events *ev, casus_scenario *merged)
+{
+    if (merged != sc)
+        casus_events_scenario_free(merged);
+    casus_events_free(ev);
 }

@@ -65,7 +65,7 @@ static const casus_event *find_event(parser *ps, const char *id)
 
 enum {
     SEEN_FROM = 1u << 0, SEEN_TO = 1u << 1, SEEN_WHAT = 1u << 2, SEEN_AMOUNT = 1u << 3, SEEN_WHEN = 1u << 4,
-    SEEN_PLACE = 1u << 5, SEEN_WITHIN = 1u << 6, SEEN_NOTE = 1u << 7,
+    SEEN_PLACE = 1u << 5, SEEN_WITHIN = 1u << 6, SEEN_NOTE = 1u << 7, SEEN_AGAINST = 1u << 8, SEEN_FRONT = 1u << 9,
 };
 
 static casus_status close_event(parser *ps)
@@ -84,6 +84,13 @@ static casus_status close_event(parser *ps)
         return FAIL_TOK(at, "event '%s' needs at least one 'claim SOURCE' (every figure is cited)", e->id);
     if (strcmp(e->from, e->to) == 0)
         return FAIL_TOK(at, "event '%s' goes from %s to itself", e->id, e->from);
+    if ((e->against[0] || e->front) && e->what != CASUS_WHAT_TROOPS)
+        return FAIL_TOK(at, "event '%s': only troops fight 'against' a state or at a 'front'", e->id);
+    if (e->front && !e->against[0])
+        return FAIL_TOK(at, "event '%s' names a front but not whom the troops fight 'against'", e->id);
+    if (e->against[0] && (strcmp(e->against, e->from) == 0 || strcmp(e->against, e->to) == 0))
+        return FAIL_TOK(at, "event '%s': the troops cannot fight against %s, a side of the exchange", e->id,
+                        e->against);
     e->n_claims = ps->claims.len;
     e->claims = casus__arena_memdup(ps->arena, ps->claims.data, ps->claims.len * sizeof(casus_claim));
     ps->claims.len = 0;
@@ -241,6 +248,16 @@ static casus_status parse_event_stmt(parser *ps)
     } else if (KW("place")) {
         if (!once(ps, SEEN_PLACE, kw) || casus__lx_string(LX, ps->arena, &e->place) != CASUS_OK)
             return ps->lx.status;
+    } else if (KW("against")) {
+        if (!once(ps, SEEN_AGAINST, kw) || take_state(ps, e->against) != CASUS_OK)
+            return ps->lx.status;
+    } else if (KW("front")) {
+        if (!once(ps, SEEN_FRONT, kw))
+            return ps->lx.status;
+        if (TOK.kind != LX_WORD || !casus__lx_is_name(TOK.p, TOK.n))
+            return casus__lx_expected(LX, "a place of the world (kursk, crimea, ...)");
+        if (casus__lx_word(LX, ps->arena, "a place", &e->front) != CASUS_OK)
+            return ps->lx.status;
     } else if (KW("note")) {
         if (!once(ps, SEEN_NOTE, kw) || casus__lx_string(LX, ps->arena, &e->note) != CASUS_OK)
             return ps->lx.status;
@@ -353,7 +370,7 @@ static casus_status parse_file(parser *ps)
     if (casus__lx_eol(LX) != CASUS_OK)
         return ps->lx.status;
     static const char *const event_words[] = {"from", "to", "what", "amount", "when", "place",
-                                              "claim", "within", NULL};
+                                              "claim", "within", "against", "front", NULL};
     while (TOK.kind != LX_EOF && ps->lx.status == CASUS_OK) {
         if (TOK.kind == LX_NL) {
             casus__lx_next(LX);
