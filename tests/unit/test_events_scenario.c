@@ -187,3 +187,53 @@ Test(events_scenario, the_engine_makes_the_sender_a_belligerent)
     casus_scenario_free(sc);
     casus_world_free(w);
 }
+
+/* The merge allocates through the world's hook: out of memory at each
+ * allocation fails cleanly and leaks nothing. */
+typedef struct failer {
+    long countdown;
+} failer;
+
+static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    failer *f = ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if (f->countdown-- == 0)
+        return NULL;
+    return realloc(ptr, nsize);
+}
+
+Test(events_scenario, out_of_memory_at_every_allocation_fails_cleanly)
+{
+    failer f = {.countdown = -1};
+    casus_world *w = NULL;
+    casus_error err;
+    char dir[4096];
+    cr_assert_eq(casus_world_create_with(failing_alloc, &f, &w, NULL), CASUS_OK);
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK);
+    casus_scenario *sc = scenario(w, "kursk-2024-12-events.scenario");
+    casus_events *ev = founding();
+    long n;
+    for (n = 0;; n++) {
+        casus_scenario *m = NULL;
+        f.countdown = n;
+        casus_status st = casus_events_scenario(w, sc, ev, &m, NULL, &err);
+        f.countdown = -1;
+        if (st == CASUS_OK) {
+            cr_expect_eq(m->n_events, sc->n_events + 1);
+            casus_events_scenario_free(m);
+            break;
+        }
+        cr_assert_eq(st, CASUS_NOMEM, "allocation %ld: %s", n, err.message);
+        cr_assert_null(m);
+    }
+    cr_expect_geq(n, 2, "the copy, its events and a note need allocations");
+    casus_events_free(ev);
+    casus_scenario_free(sc);
+    casus_world_free(w);
+}
