@@ -16,7 +16,13 @@
 #include "casus/nuclear.h"
 #include "casus/scenario.h"
 #include "casus/sim.h"
+#include "casus/sanctions.h"
 #include "common.h"
+
+/* cmd_sanctions.c: the troop deployments of a scenario's events file. */
+int cli_scenario_events(const casus_world *w, const char *scenario_path, casus_scenario *sc, casus_events **ev,
+                        casus_scenario **merged, casus_error *err);
+void cli_scenario_events_free(casus_scenario *sc, casus_events *ev, casus_scenario *merged);
 
 enum { OPT_PARAMS = 256 };
 
@@ -207,6 +213,15 @@ int cmd_simulate(int argc, char **argv)
         casus_world_free(w);
         return cli_fail(&err);
     }
+    /* The troop deployments of the scenario's events file, if it names one. */
+    casus_events *ev = NULL;
+    casus_scenario *run_sc = sc;
+    rc = cli_scenario_events(w, file, sc, &ev, &run_sc, &err);
+    if (rc != EXIT_OK) {
+        casus_scenario_free(sc);
+        casus_world_free(w);
+        return rc;
+    }
     if (!trials_s)
         trials = sc->trials;
     if (!seed_s)
@@ -214,13 +229,14 @@ int cmd_simulate(int argc, char **argv)
     casus_nuclear *nuc = NULL;
     snprintf(path, sizeof path, "%s/world/nuclear.csv", cli_share_dir(wo.share));
     if (file_exists(path) && (st = casus_nuclear_load_file(w, path, &nuc, &err)) != CASUS_OK) {
+        cli_scenario_events_free(sc, ev, run_sc);
         casus_scenario_free(sc);
         casus_world_free(w);
         return cli_fail(&err);
     }
     casus_sim *sim = NULL;
     casus_sim_tally *tally = NULL;
-    st = casus_sim_compile(w, sc, &params, nuc, (unsigned)threads, &sim, &err);
+    st = casus_sim_compile(w, run_sc, &params, nuc, (unsigned)threads, &sim, &err);
     if (st == CASUS_OK)
         st = casus_sim_tally_create(sim, &tally, &err);
     /* Over MPI, rank r runs its contiguous share of the trials and the
@@ -274,6 +290,7 @@ int cmd_simulate(int argc, char **argv)
     casus_sim_tally_free(tally);
     casus_sim_free(sim);
     casus_nuclear_free(nuc);
+    cli_scenario_events_free(sc, ev, run_sc);
     casus_scenario_free(sc);
     casus_world_free(w);
 #ifdef CASUS_HAVE_MPI

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "testutil.h"
@@ -269,6 +270,9 @@ Test(cli, help_examples_run)
 {
     run_result top = run_casus("--help", NULL);
     cr_assert_eq(top.status, 0);
+    /* The examples name files relative to the source tree (scenarios/,
+     * events/), as a reader of the help would run them from a clone. */
+    cr_assert_eq(chdir(source_dir()), 0);
     const char *p = strstr(top.out, "Commands:\n");
     cr_assert_not_null(p);
     size_t examples = 0;
