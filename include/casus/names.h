@@ -49,4 +49,10 @@ CASUS_EXTERN casus_status casus_names_resolve(const casus_names *names, const ca
                                               const casus_state **state /* OUT */, const char **note /* OUT */,
                                               casus_error *err);
 
+/* The state's current ISO 3166-1 alpha-3 code ("KOR" for 732) and numeric
+ * code ("410"), as the table gives them; NULL when it has none (states that
+ * no longer exist).  The numeric code keys the shapes of a world map. */
+CASUS_EXTERN const char *casus_names_iso3(const casus_names *names, int ccode);
+CASUS_EXTERN const char *casus_names_iso_numeric(const casus_names *names, int ccode);
+
 #endif

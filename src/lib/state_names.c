@@ -8,8 +8,8 @@
 #include "casus/names.h"
 #include "internal.h"
 
-typedef enum name_kind { NAME_ISO3, NAME_ISO3_FORMER, NAME_ALT, NAME_KIND_COUNT } name_kind;
-static const char *const kind_words[NAME_KIND_COUNT] = {"iso3", "iso3-former", "name"};
+typedef enum name_kind { NAME_ISO3, NAME_ISO3_FORMER, NAME_ALT, NAME_ISO_NUMERIC, NAME_KIND_COUNT } name_kind;
+static const char *const kind_words[NAME_KIND_COUNT] = {"iso3", "iso3-former", "name", "iso-numeric"};
 
 typedef struct name_entry {
     int ccode;
@@ -95,14 +95,18 @@ static casus_status names_row(void *ud, const casus_csv_row *row, casus_error *e
         if (strcmp(row->fields[1], kind_words[k]) == 0)
             kind = k;
     if (kind < 0)
-        return casus__csv_error(err, CASUS_PARSE, c->path, row, 1, "unknown kind '%s' (iso3, iso3-former or name)",
+        return casus__csv_error(err, CASUS_PARSE, c->path, row, 1, "unknown kind '%s' (iso3, iso3-former, name or iso-numeric)",
                                 row->fields[1]);
     char key[CASUS_MAX_NAME_LEN + 1];
     size_t klen = normalise(skip_the(row->fields[2]), key, sizeof key);
     if (klen == 0 || klen == SIZE_MAX)
         return casus__csv_error(err, CASUS_PARSE, c->path, row, 2, "a name must have 1 to %d letters or digits",
                                 CASUS_MAX_NAME_LEN);
-    if (kind != NAME_ALT) {
+    if (kind == NAME_ISO_NUMERIC) {
+        if (row->lens[2] != 3 || strspn(row->fields[2], "0123456789") != 3)
+            return casus__csv_error(err, CASUS_PARSE, c->path, row, 2, "'%s' is not an ISO 3166 numeric code (3 digits)",
+                                    row->fields[2]);
+    } else if (kind != NAME_ALT) {
         bool code = row->lens[2] == 3;
         for (size_t i = 0; i < 3 && code; i++)
             code = isupper((unsigned char)row->fields[2][i]) != 0;
@@ -121,7 +125,7 @@ static casus_status names_row(void *ud, const casus_csv_row *row, casus_error *e
     if (!e->text || !e->key)
         return casus_error_set(err, CASUS_NOMEM, c->path, row->line, 0, "out of memory");
     /* A code spelt like another state's COW abbreviation loses to it. */
-    const casus_state *cow = kind != NAME_ALT ? casus_world_state_by_abb(c->world, e->text) : NULL;
+    const casus_state *cow = kind == NAME_ISO3 || kind == NAME_ISO3_FORMER ? casus_world_state_by_abb(c->world, e->text) : NULL;
     if (cow && cow->ccode != ccode) {
         const casus_state *mine = casus_world_state_by_ccode(c->world, ccode);
         e->note = casus__arena_printf(a, "%s is the COW abbreviation of %s; for %s (ISO 3166 %s) use %s", e->text,
@@ -233,6 +237,8 @@ static casus_status not_found(const casus_names *names, const casus_world *world
         }
         for (size_t i = 0; names && i < names->entries.len; i++) {
             const name_entry *e = &CASUS_VEC_AT(&names->entries, name_entry, i);
+            if (e->kind == NAME_ISO_NUMERIC)
+                continue;
             const casus_state *s = casus_world_state_by_ccode(world, e->ccode);
             consider(&best, key, tlen, e->key, e->kind == NAME_ALT ? 2 : 3, e->ccode,
                      e->kind == NAME_ALT ? e->text : s->name);
@@ -288,7 +294,7 @@ casus_status casus_names_resolve(const casus_names *names, const casus_world *wo
     /* 3. An ISO 3166 code, current or former. */
     for (size_t i = 0; names && tlen == 3 && i < names->entries.len; i++) {
         const name_entry *e = &CASUS_VEC_AT(&names->entries, name_entry, i);
-        if (e->kind != NAME_ALT && casus__ieq(e->text, text)) {
+        if ((e->kind == NAME_ISO3 || e->kind == NAME_ISO3_FORMER) && casus__ieq(e->text, text)) {
             *state = casus_world_state_by_ccode(world, e->ccode);
             return CASUS_OK;
         }
@@ -316,4 +322,20 @@ casus_status casus_names_resolve(const casus_names *names, const casus_world *wo
         }
     }
     return not_found(names, world, text, key, err);
+}
+
+static const char *code_of(const casus_names *names, int ccode, name_kind kind)
+{
+    for (size_t i = 0; names && i < names->entries.len; i++) {
+        const name_entry *e = &CASUS_VEC_AT(&names->entries, name_entry, i);
+        if (e->ccode == ccode && e->kind == kind)
+            return e->text;
+    }
+    return NULL;
+}
+
+const char *casus_names_iso3(const casus_names *names, int ccode) { return code_of(names, ccode, NAME_ISO3); }
+const char *casus_names_iso_numeric(const casus_names *names, int ccode)
+{
+    return code_of(names, ccode, NAME_ISO_NUMERIC);
 }

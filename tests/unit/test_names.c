@@ -91,6 +91,17 @@ Test(names, a_miss_suggests_the_nearest, .init = load, .fini = unload)
     }
 }
 
+Test(names, iso_codes_of_a_state, .init = load, .fini = unload)
+{
+    cr_assert_str_eq(casus_names_iso3(names, 732), "KOR");
+    cr_assert_str_eq(casus_names_iso_numeric(names, 732), "410");
+    cr_assert_str_eq(casus_names_iso_numeric(names, 345), "688");
+    cr_assert_str_eq(casus_names_iso_numeric(names, 2), "840");
+    cr_assert_null(casus_names_iso3(names, 300), "Austria-Hungary has none");
+    cr_assert_null(casus_names_iso_numeric(names, 327), "the Papal States are not the Vatican");
+    cr_assert_null(casus_names_iso3(NULL, 2));
+}
+
 Test(names, without_the_table_cow_names_still_resolve, .init = load, .fini = unload)
 {
     const casus_state *s = NULL;
@@ -115,8 +126,9 @@ Test(names, a_bad_row_is_reported_with_its_place)
     static const char *const cases[][2] = {
         {"ccode,kind,name,source\n2,iso3,USA,x\n7,iso3,ZZZ,x\n",
          ":3:1: '7' is not the code of a state in the world tables"},
-        {"ccode,kind,name,source\n2,iso2,US,x\n", ":2:3: unknown kind 'iso2' (iso3, iso3-former or name)"},
+        {"ccode,kind,name,source\n2,iso2,US,x\n", ":2:3: unknown kind 'iso2' (iso3, iso3-former, name or iso-numeric)"},
         {"ccode,kind,name,source\n2,iso3,usa,x\n", ":2:8: 'usa' is not an ISO 3166 alpha-3 code"},
+        {"ccode,kind,name,source\n2,iso-numeric,84,x\n", ":2:15: '84' is not an ISO 3166 numeric code (3 digits)"},
         {"ccode,kind,text,source\n", ":1:12: expected column 'name', found 'text'"},
         {"ccode,kind,name,source\n2,name,\"...\",x\n", ":2:8: a name must have 1 to 128 letters or digits"},
     };
