@@ -62,6 +62,7 @@ enum { OPT_DATA = 256, OPT_SHARE, OPT_ASSETS, OPT_NO_DATA };
  * URI log callback, before decoding) and how much body has come. */
 typedef struct request {
     size_t uri_len;
+    bool path_escaped; /* a '%' in the path: nothing casus serves needs one */
     size_t body;
     bool seen;
 } request;
@@ -69,8 +70,11 @@ typedef struct request {
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *con)
 {
     request *r = calloc(1, sizeof *r);
-    if (r)
+    if (r) {
         r->uri_len = strlen(uri);
+        size_t path_len = strcspn(uri, "?");
+        r->path_escaped = memchr(uri, '%', path_len) != NULL;
+    }
     return r;
 }
 
@@ -189,6 +193,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
         serve_response res = {0};
         serve_error(&res, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s is not allowed (GET or HEAD)", method);
         return send_response(con, &res, true);
+    }
+    if (req->path_escaped) {
+        serve_response res = {0};
+        serve_error(&res, MHD_HTTP_BAD_REQUEST, "path '%s' is not allowed (no percent-encoding in paths)", url);
+        return send_response(con, &res, false);
     }
     if (strncmp(url, "/api/", 5) != 0)
         return serve_file(ctx, con, url);
