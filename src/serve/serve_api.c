@@ -382,14 +382,36 @@ static void api_wars(const serve_ctx *ctx, const char *num, const serve_param *p
     reply_json(out, cli_war_json(war));
 }
 
-/* The last membership spell of a state: its current one, or its last. */
-static casus_period last_spell(const casus_world *w, const casus_state *s)
+/* The last membership spell of a state: its current one, or its last.
+ * Without the COW data the world holds one spell per state (world/
+ * states.csv) and no spell list: its start is then found by bisection on
+ * casus_world_member, which is monotone within a single spell. */
+static casus_period last_spell(const casus_world *w, const casus_state *s, casus_day today)
 {
     casus_period spells[64];
     size_t n = casus_world_spells(w, s->ccode, spells, 64);
-    if (n == 0 || n > 64)
-        return (casus_period){{0, 0}, {0, 0}};
-    return spells[n - 1];
+    if (n > 0 && n <= 64)
+        return spells[n - 1];
+    casus_day lo = casus_day_from_ymd(1816, 1, 1), hi = today;
+    casus_day end = casus_world_member(w, s->ccode, today) == CASUS_FAILED ? hi : CASUS_DAY_NEVER_AFTER;
+    if (end != CASUS_DAY_NEVER_AFTER) /* ended: find the last day, then the first */
+        while (lo < hi) {
+            casus_day mid = lo + (hi - lo + 1) / 2;
+            if (casus_world_member(w, s->ccode, mid) != CASUS_FAILED)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+    casus_day last = end == CASUS_DAY_NEVER_AFTER ? today : lo;
+    lo = casus_day_from_ymd(1816, 1, 1), hi = last;
+    while (lo < hi) {
+        casus_day mid = lo + (hi - lo) / 2;
+        if (casus_world_member(w, s->ccode, mid) != CASUS_FAILED)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return casus_period_make(casus_span_day(lo), end == CASUS_DAY_NEVER_AFTER ? casus_span_open() : casus_span_day(last));
 }
 
 /* GET /api/states?date=D: the state system that day, with what the page's
@@ -409,11 +431,12 @@ static void api_states(const serve_ctx *ctx, const serve_param *params, size_t n
     if (!take_day(out, v[0], &day))
         return;
     json_t *arr = json_array(), *cannot = json_array();
-    casus_day latest = CASUS_DAY_NEVER_BEFORE;
+    casus_day latest = CASUS_DAY_NEVER_BEFORE, now;
+    take_day(out, NULL, &now);
     for (size_t i = 0; i < casus_world_state_count(ctx->world); i++) {
         const casus_state *s = casus_world_state_at(ctx->world, i);
         const char *num = casus_names_iso_numeric(ctx->names, s->ccode);
-        casus_period spell = last_spell(ctx->world, s);
+        casus_period spell = last_spell(ctx->world, s, now);
         if (num && casus_span_is_open(spell.end) && spell.start.lo > latest)
             latest = spell.start.lo;
         casus_truth member = casus_world_member(ctx->world, s->ccode, day);
