@@ -488,6 +488,20 @@ void serve_api(const serve_ctx *ctx, const char *path, const serve_param *params
         api_wars(ctx, NULL, params, n_params, out);
     else if ((rest = word_after(path, "/api/wars/")))
         api_wars(ctx, rest, params, n_params, out);
+    else if (strcmp(path, "/api/scenarios") == 0) {
+        if (take_params(out, params, n_params, NULL, NULL, 0))
+            serve_scenarios(ctx, out);
+    } else if ((rest = word_after(path, "/api/simulate/"))) {
+        if (take_params(out, params, n_params, NULL, NULL, 0))
+            serve_sim_get(ctx, rest, false, out);
+    } else if (strncmp(path, "/api/simulate/", 14) == 0 && strlen(path) > 21 &&
+               strcmp(path + strlen(path) - 7, "/result") == 0 && !memchr(path + 14, '/', strlen(path) - 21)) {
+        char id[32];
+        snprintf(id, sizeof id, "%.*s", (int)(strlen(path) - 21), path + 14);
+        if (take_params(out, params, n_params, NULL, NULL, 0))
+            serve_sim_get(ctx, id, true, out);
+    } else if (strcmp(path, "/api/simulate") == 0)
+        serve_error(out, 405, "POST a scenario to /api/simulate (see docs/serve.md)");
     else
         serve_error(out, 404, "no such endpoint '%s' (see docs/serve.md)", path);
 }

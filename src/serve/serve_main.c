@@ -2,6 +2,7 @@
  * and serves the page's files over HTTP (libmicrohttpd), on 127.0.0.1
  * unless told otherwise, until SIGTERM or SIGINT. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
 #include <microhttpd.h>
@@ -36,9 +37,14 @@ const char cmd_serve_usage[] =
     "  GET /api/treaties, /api/treaties/ID                 the treaties; one with its text and rules\n"
     "  GET /api/wars, /api/wars/N                          as 'casus wars list|show --format json'\n"
     "  GET /api/states?date=D                              the state system that day\n"
+    "  GET /api/scenarios                                  the shipped scenarios\n"
+    "  POST /api/simulate {\"scenario\": ID} or {\"text\": SCENARIO}, optional \"trials\"\n"
+    "       (at most 20000) and \"seed\": starts a simulation (202); GET\n"
+    "       /api/simulate/N its progress, /api/simulate/N/result the bytes of\n"
+    "       'casus simulate --format json'.  At most 2 run at once (429 beyond).\n"
     "Errors are JSON {\"error\": MESSAGE, \"status\": N} with the command line's message\n"
-    "and status 400 (bad parameter), 404, 405, 413 (body over 64 KiB) or 414 (request\n"
-    "target over 4 KiB).  States may be given as in 'casus who' (ROK, 732, KOR,\n"
+    "and status 400 (bad parameter), 404, 405, 409, 413 (body over 64 KiB), 414 (request\n"
+    "target over 4 KiB) or 429.  States may be given as in 'casus who' (ROK, 732, KOR,\n"
     "\"South Korea\").  SIGTERM or SIGINT stops it.\n"
     "\n"
     "  -b, --bind ADDR      the address to listen on (default 127.0.0.1; an IPv6\n"
@@ -61,11 +67,18 @@ enum { OPT_DATA = 256, OPT_SHARE, OPT_ASSETS, OPT_NO_DATA };
 /* What MHD keeps per request: the raw request target's length (from the
  * URI log callback, before decoding) and how much body has come. */
 typedef struct request {
+    char *data;        /* the body, when it fits SERVE_MAX_BODY */
     size_t uri_len;
     bool path_escaped; /* a '%' in the path: nothing casus serves needs one */
     size_t body;
     bool seen;
 } request;
+
+static int by_name(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    return strcmp(x ? x : "", y ? y : "");
+}
 
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *con)
 {
@@ -80,7 +93,10 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *con)
 
 static void completed(void *cls, struct MHD_Connection *con, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
-    free(*req_cls);
+    request *r = *req_cls;
+    if (r)
+        free(r->data);
+    free(r);
     *req_cls = NULL;
 }
 
@@ -182,12 +198,25 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
         return MHD_YES;
     }
     if (*upload_data_size) {
-        req->body += *upload_data_size;
+        size_t n = *upload_data_size;
+        if (req->body + n <= SERVE_MAX_BODY) {
+            char *grown = realloc(req->data, req->body + n);
+            if (!grown)
+                return MHD_NO;
+            memcpy(grown + req->body, upload_data, n);
+            req->data = grown;
+        }
+        req->body += n;
         *upload_data_size = 0;
         return MHD_YES;
     }
     if (req->body > SERVE_MAX_BODY)
         return send_error(con, MHD_HTTP_CONTENT_TOO_LARGE, "request body larger than 65536 bytes");
+    if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strcmp(url, "/api/simulate") == 0 && !req->path_escaped) {
+        serve_response res = {0};
+        serve_sim_post(ctx, req->data ? req->data : "", req->body, &res);
+        return send_response(con, &res, true);
+    }
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
     {
         serve_response res = {0};
@@ -208,6 +237,96 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
     serve_response res = {0};
     serve_api(ctx, url, params.items, params.n, &res);
     return send_response(con, &res, true);
+}
+
+/* Everything the server reads once: the world (tables, treaties, and the
+ * datasets: COW and ATOP for the answers, contiguity, capabilities and
+ * MIDs for the join model), the state names, the wars, the join-model
+ * parameters, the nuclear table and the shipped scenarios.  What is
+ * missing only turns off what needs it. */
+static casus_status load_all(serve_ctx *ctx, const cli_world_opts *wo, casus_error *err)
+{
+    const char *share = cli_share_dir(wo->share);
+    char path[4200], dir[4096] = "";
+    casus_status st = casus_world_create(&ctx->world, err);
+    if (st == CASUS_OK) {
+        snprintf(path, sizeof path, "%s/world", share);
+        st = casus_world_load_tables(ctx->world, path, err);
+    }
+    if (st == CASUS_OK) {
+        snprintf(path, sizeof path, "%s/treaties", share);
+        st = casus_world_load_treaty_dir(ctx->world, wo->treaties ? wo->treaties : path, err);
+    }
+    if (st == CASUS_OK && !wo->no_data) {
+        st = casus_data_find_dir(wo->data, CASUS_INSTALL_SHARE, dir, sizeof dir, err);
+        if (st == CASUS_OK && dir[0]) {
+            ctx->have_data = true;
+            st = casus_data_load(ctx->world, dir,
+                                 CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
+                                     CASUS_DATA_MID,
+                                 err);
+        }
+    }
+    if (st == CASUS_OK)
+        st = casus_world_finish(ctx->world, err);
+    if (st == CASUS_OK) {
+        snprintf(path, sizeof path, "%s/world/state-names.csv", share);
+        st = casus_names_load(ctx->world, path, &ctx->names, err);
+    }
+    struct stat sb;
+    if (st == CASUS_OK && ctx->have_data) {
+        snprintf(path, sizeof path, "%s/%s", dir, CASUS_WARS_FILE);
+        if (stat(path, &sb) == 0 && (st = casus_wars_create(&ctx->wars, err)) == CASUS_OK)
+            st = casus_wars_load_file(ctx->wars, path, err);
+    }
+    if (st == CASUS_OK) {
+        snprintf(path, sizeof path, "%s/world/nuclear.csv", share);
+        if (stat(path, &sb) == 0)
+            st = casus_nuclear_load_file(ctx->world, path, &ctx->nuclear_owned, err);
+        ctx->nuclear = ctx->nuclear_owned;
+    }
+    if (st == CASUS_OK) {
+        snprintf(path, sizeof path, "%s/params/default.params", share);
+        if (stat(path, &sb) == 0 && (st = casus_jm_params_load(path, &ctx->params_owned, err)) == CASUS_OK)
+            ctx->params = &ctx->params_owned;
+    }
+    if (st == CASUS_OK && ctx->params) {
+        snprintf(path, sizeof path, "%s/scenarios", share);
+        DIR *d = opendir(path);
+        struct dirent *e;
+        char *names[SERVE_MAX_SCENARIOS];
+        size_t n = 0;
+        while (d && (e = readdir(d)) && n < SERVE_MAX_SCENARIOS) {
+            size_t len = strlen(e->d_name);
+            if (len > 9 && strcmp(e->d_name + len - 9, ".scenario") == 0 && e->d_name[0] != '.')
+                names[n++] = strdup(e->d_name);
+        }
+        if (d)
+            closedir(d);
+        qsort(names, n, sizeof *names, by_name);
+        for (size_t i = 0; i < n; i++) {
+            char file[4500];
+            snprintf(file, sizeof file, "%s/%s", path, names[i]);
+            if (st == CASUS_OK && names[i] &&
+                (st = casus_scenario_load_file(ctx->world, file, &ctx->scenarios[ctx->n_scenarios], err)) == CASUS_OK)
+                ctx->n_scenarios++;
+            free(names[i]);
+        }
+        if (st == CASUS_OK && !(ctx->sims = serve_sims_create()))
+            st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    return st;
+}
+
+static void free_all(serve_ctx *ctx)
+{
+    serve_sims_free(ctx->sims); /* first: its threads read the rest */
+    for (size_t i = 0; i < ctx->n_scenarios; i++)
+        casus_scenario_free(ctx->scenarios[i]);
+    casus_nuclear_free(ctx->nuclear_owned);
+    casus_wars_free(ctx->wars);
+    casus_names_free(ctx->names);
+    casus_world_free(ctx->world);
 }
 
 /* The page's files: --assets, CASUS_ASSETS, the build tree, the install. */
@@ -286,28 +405,9 @@ int cmd_serve(int argc, char **argv)
         return cli_usage_error("serve", "'%s' holds no index.html", assets);
     casus_error err;
     casus_error_clear(&err);
-    int rc = cli_load_world(&wo, &ctx.world, &err);
-    if (rc != EXIT_OK)
-        return rc;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/world/state-names.csv", cli_share_dir(wo.share));
-    if (casus_names_load(ctx.world, path, &ctx.names, &err) != CASUS_OK) {
-        casus_world_free(ctx.world);
+    if (load_all(&ctx, &wo, &err) != CASUS_OK) {
+        free_all(&ctx);
         return cli_fail(&err);
-    }
-    char dir[4096] = "";
-    if (!wo.no_data && casus_data_find_dir(wo.data, CASUS_INSTALL_SHARE, dir, sizeof dir, &err) == CASUS_OK &&
-        dir[0]) {
-        ctx.have_data = true;
-        snprintf(path, sizeof path, "%s/%s", dir, CASUS_WARS_FILE);
-        struct stat st;
-        if (stat(path, &st) == 0 && (casus_wars_create(&ctx.wars, &err) != CASUS_OK ||
-                                     casus_wars_load_file(ctx.wars, path, &err) != CASUS_OK)) {
-            casus_wars_free(ctx.wars);
-            casus_names_free(ctx.names);
-            casus_world_free(ctx.world);
-            return cli_fail(&err);
-        }
     }
 
     /* SIGTERM and SIGINT are taken by sigwait below, in this thread only:
@@ -328,9 +428,7 @@ int cmd_serve(int argc, char **argv)
     if (!d) {
         fprintf(stderr, "%s serve: cannot listen on %s port %ld (in use, or not an address of this machine)\n",
                 cli_prog, bind, port);
-        casus_wars_free(ctx.wars);
-        casus_names_free(ctx.names);
-        casus_world_free(ctx.world);
+        free_all(&ctx);
         return EXIT_WORK;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -345,9 +443,7 @@ int cmd_serve(int argc, char **argv)
     int sig = 0;
     sigwait(&stop, &sig);
     MHD_stop_daemon(d);
-    casus_wars_free(ctx.wars);
-    casus_names_free(ctx.names);
-    casus_world_free(ctx.world);
+    free_all(&ctx);
     fprintf(stderr, "%s serve: stopped (%s)\n", cli_prog, sig == SIGTERM ? "SIGTERM" : "SIGINT");
     return EXIT_OK;
 }
