@@ -373,3 +373,78 @@ Test(serve, bad_options)
     cr_expect_str_eq(r.err, "casus serve: '70000' is not a port (0-65535)\nTry 'casus serve --help' for more information.\n");
     run_free(&r);
 }
+
+static reply post(const char *target, const char *body)
+{
+    char req[16384];
+    int n = snprintf(req, sizeof req,
+                     "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     target, strlen(body), body);
+    cr_assert(n > 0 && (size_t)n < sizeof req);
+    return send_raw(req, (size_t)n);
+}
+
+static void expect_post_error(const char *body, int status, const char *message)
+{
+    reply r = post("/api/simulate", body);
+    char want[2048];
+    snprintf(want, sizeof want, "{\"error\": \"%s\", \"status\": %d}\n", message, status);
+    cr_expect_eq(r.status, status, "%s: status %d", body, r.status);
+    cr_expect_str_eq(r.body, want, "%s", body);
+    free(r.raw);
+}
+
+Test(serve, a_simulation_answers_with_the_bytes_of_casus_simulate, .init = start_plain, .fini = stop, .timeout = 180)
+{
+    reply r = post("/api/simulate", "{\"scenario\": \"korea-dmz-2025\", \"trials\": 300}");
+    cr_assert_eq(r.status, 202, "%s", r.raw);
+    cr_expect(strstr(r.body, "\"job\": 1,\n  \"scenario\": \"korea-dmz-2025\",\n") != NULL, "%s", r.body);
+    cr_expect(strstr(r.body, "\"trials\": 300,") != NULL);
+    free(r.raw);
+    bool done = false;
+    for (int i = 0; i < 1500 && !done; i++) {
+        r = get("/api/simulate/1");
+        cr_assert_eq(r.status, 200);
+        done = strstr(r.body, "\"status\": \"done\"") != NULL;
+        cr_assert(!strstr(r.body, "\"status\": \"failed\""), "%s", r.body);
+        free(r.raw);
+        if (!done)
+            usleep(100000);
+    }
+    cr_assert(done, "the simulation did not end");
+    r = get("/api/simulate/1/result");
+    char file[4200];
+    snprintf(file, sizeof file, "%s/scenarios/korea-dmz-2025.scenario", source_dir());
+    run_result c = run_casus("simulate", file, "--trials", "300", "--no-data", "--format",
+                             "json", NULL);
+    cr_assert_eq(c.status, 0, "%s", c.err);
+    cr_expect_eq(r.status, 200);
+    cr_expect_str_eq(r.body, c.out);
+    run_free(&c);
+    free(r.raw);
+    expect_error("/api/simulate/2", 404, "no simulation 2 (the last 32 are kept)");
+    expect_error("/api/simulate/x", 400, "'x' is not a simulation number");
+    expect_error("/api/simulate", 405, "POST a scenario to /api/simulate (see docs/serve.md)");
+}
+
+Test(serve, simulations_are_capped_and_checked, .init = start_plain, .fini = stop, .timeout = 180)
+{
+    expect_post_error("{\"scenario\": \"korea-dmz-2025\", \"trials\": 20001}", 400,
+                      "'trials' takes a whole number from 1 to 20000 (this server's cap), 'seed' one from 0");
+    expect_post_error("{\"scenario\": \"nowhere-2030\"}", 404, "no scenario 'nowhere-2030' (see /api/scenarios)");
+    expect_post_error("{\"scenario\": \"korea-dmz-2025\", \"text\": \"x\"}", 400,
+                      "give 'scenario' (the id of a shipped scenario) or 'text' (a scenario), as a string");
+    expect_post_error("{\"scenario\": \"korea-dmz-2025\", \"colour\": 1}", 400,
+                      "unknown field 'colour' (scenario, text, trials, seed)");
+    expect_post_error("{\"text\": \"scenario x\\nbogus\\n\"}", 400, "scenario:2:1: unknown statement 'bogus'");
+    expect_post_error("[1]", 400, "the body must be a JSON object such as {\\\"scenario\\\": \\\"korea-dmz-2025\\\"}");
+    /* Two long runs take both places; a third is refused until one ends. */
+    for (int i = 0; i < 2; i++) {
+        reply r = post("/api/simulate", "{\"scenario\": \"korea-dmz-2025\", \"trials\": 20000}");
+        cr_expect_eq(r.status, 202);
+        free(r.raw);
+    }
+    expect_post_error("{\"scenario\": \"korea-dmz-2025\", \"trials\": 10}", 429,
+                      "2 simulations are running, as many as this server runs at once; try again when one has ended");
+}
