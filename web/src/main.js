@@ -32,7 +32,8 @@ const el = (tag, attrs = {}, text) => {
   return e;
 };
 
-const state = { world: null, answer: null, states: null, treaties: [], treaty: null, edge: null, showRefrain: false };
+const state = { world: null, answer: null, states: null, treaties: [], treaty: null, edge: null, showRefrain: false,
+  scenarios: [], sim: null, scenario: "" };
 
 function today() {
   const d = new Date();
@@ -75,6 +76,8 @@ function readURL() {
     treaty: p.get("treaty") || "",
     edge: p.get("edge"),
     refrain: p.get("refrain") === "1",
+    scenario: p.get("scenario") || "",
+    trials: p.get("trials") || "",
   };
 }
 function writeURL() {
@@ -83,6 +86,10 @@ function writeURL() {
   if (state.treaty) p.set("treaty", state.treaty);
   if (state.edge !== null) p.set("edge", String(state.edge));
   if (state.showRefrain) p.set("refrain", "1");
+  if (state.scenario) {
+    p.set("scenario", state.scenario);
+    p.set("trials", $("trials").value.trim());
+  }
   const url = `${location.pathname}?${p}`;
   if (url !== location.pathname + location.search) history.replaceState(null, "", url);
 }
@@ -125,7 +132,16 @@ function drawMap() {
     const s = byNumeric.get(f.id);
     let cls = "country";
     const attrs = { d: path(f) };
-    if (!s) cls += " absent";
+    const simState = state.sim && s ? state.sim.byAbb.get(s.abb) : null;
+    if (state.sim && s) {
+      attrs["data-abb"] = s.abb;
+      if (simState && simState.p_join > 0) {
+        const side = simState.p_side1 >= simState.p_side2 ? 1 : 2;
+        cls += ` p-side${side}`;
+        attrs["fill-opacity"] = (0.15 + 0.85 * simState.p_join).toFixed(3);
+        attrs["data-p"] = String(simState.p_join);
+      } else cls += " member";
+    } else if (!s) cls += " absent";
     else {
       attrs["data-abb"] = s.abb;
       const r = roles.get(s.abb);
@@ -139,7 +155,8 @@ function drawMap() {
     attrs.class = cls;
     const p = el("path", attrs);
     const r = s ? roles.get(s.abb) : null;
-    p.append(el("title", {}, s ? `${s.abb} ${s.name}${r ? `: ${r.role} (${r.binding ? "binding" : "conditional"})${r.conflicted ? ", bound on both sides" : ""}` : ""}` : f.properties.name));
+    if (simState) p.append(el("title", {}, `${s.abb} ${s.name}: P(joins) ${simState.p_join} [${simState.ci95.p_join.map((x) => x.toFixed(3)).join(", ")}], side ${simState.p_side1 >= simState.p_side2 ? 1 : 2}`));
+    else p.append(el("title", {}, s ? `${s.abb} ${s.name}${r ? `: ${r.role} (${r.binding ? "binding" : "conditional"})${r.conflicted ? ", bound on both sides" : ""}` : ""}` : f.properties.name));
     if (s) p.addEventListener("click", () => showState(s.abb));
     g.append(p);
   }
@@ -163,6 +180,7 @@ function drawLegend() {
     ul.append(li);
   }
   ul.append(el("li", { class: "note" }, "solid: binding; pale: conditional (binds if the undecidable conditions hold)"));
+  ul.append(el("li", { class: "note sim-note" }, "after a simulation: red, the side of the first attacker; blue, the other side; the darker, the likelier the state joins"));
 }
 
 // ---- the obligation graph ----
@@ -387,6 +405,97 @@ function drawBorders() {
   } else b.hidden = true;
 }
 
+
+// ---- the cascade: a simulation of a shipped scenario ----
+async function simulate() {
+  const id = $("scenario").value;
+  if (!id) return;
+  state.scenario = id;
+  writeURL();
+  showError("");
+  const sc = state.scenarios.find((x) => x.id === id);
+  $("scenario-text").textContent = sc ? `${sc.title}. ${sc.text || ""}` : "";
+  const body = { scenario: id };
+  const trials = Number($("trials").value.trim());
+  if (trials) body.trials = trials;
+  let job;
+  try {
+    const r = await fetch("/api/simulate", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    job = await r.json();
+    if (!r.ok) throw new Error(job.error || `status ${r.status}`);
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  const bar = $("sim-progress");
+  bar.hidden = false;
+  bar.max = job.trials;
+  for (;;) {
+    $("sim-status").textContent = `${job.status}: ${job.done} of ${job.trials} trials`;
+    bar.value = job.done;
+    if (job.status === "done" || job.status === "failed") break;
+    await new Promise((res) => setTimeout(res, 400));
+    try {
+      job = await getJSON(job.poll);
+    } catch (e) {
+      showError(e.message);
+      return;
+    }
+  }
+  if (job.status === "failed") {
+    showError(job.error);
+    return;
+  }
+  const result = await getJSON(job.result);
+  state.sim = { result, byAbb: new Map(result.states.map((s) => [s.state, s])) };
+  $("sim-status").textContent = `done: ${result.trials} trials, seed ${result.seed}`;
+  document.body.dataset.simulated = id;
+  if (!state.states || state.states.date !== result.scenario.start) {
+    state.states = await getJSON(`/api/states?date=${result.scenario.start}`).catch(() => state.states);
+    drawBorders();
+  }
+  drawMap();
+  drawCascade();
+}
+
+function drawCascade() {
+  const panel = $("cascade-panel");
+  const r = state.sim ? state.sim.result : null;
+  panel.hidden = !r;
+  if (!r) return;
+  // Belligerents by day: the mean and the band between the quartiles.
+  const svg = $("timeline");
+  svg.replaceChildren();
+  const W = 600, H = 220, L = 40, B = 30, T = 10, R = 28;
+  const pts = r.timeline;
+  const maxY = Math.max(2, ...pts.map((p) => Math.max(p.mean, p.quartiles[2])));
+  const x = (i) => L + ((W - L - R) * i) / Math.max(1, pts.length - 1);
+  const y = (v) => H - B - ((H - B - T) * v) / maxY;
+  svg.append(el("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "axis" }));
+  svg.append(el("line", { x1: L, y1: T, x2: L, y2: H - B, class: "axis" }));
+  const band = pts.map((p, i) => `${x(i)},${y(p.quartiles[2])}`).concat(pts.map((p, i) => `${x(i)},${y(p.quartiles[0])}`).reverse());
+  svg.append(el("path", { d: `M${band.join(" L")} Z`, class: "band" }));
+  svg.append(el("path", { d: "M" + pts.map((p, i) => `${x(i)},${y(p.mean)}`).join(" L"), class: "mean" }));
+  pts.forEach((p, i) => svg.append(el("text", { x: x(i), y: H - B + 14, class: "tick", "text-anchor": "middle" }, `day ${p.day}`)));
+  for (const v of [0, Math.round(maxY / 2), Math.round(maxY)]) svg.append(el("text", { x: L - 6, y: y(v) + 3, class: "tick", "text-anchor": "end" }, String(v)));
+  svg.append(el("text", { x: L + 6, y: T + 10, class: "tick" }, "belligerents (mean; band: quartiles)"));
+  // Per state: P(joins) with its interval, the side, P(by day).
+  const table = $("states-table");
+  table.replaceChildren();
+  const days = Object.keys(r.states[0] ? r.states[0].p_by_day : {});
+  const head = el("tr");
+  for (const h of ["state", "name", "P(joins) [95% CI]", "side", ...days.map((d) => `by day ${d}`), "brought in by"]) head.append(el("th", {}, h));
+  table.append(head);
+  const pct = (v) => (100 * v).toFixed(1) + "%";
+  for (const s of r.states.filter((s) => s.p_join > 0).slice(0, 25)) {
+    const tr = el("tr", { "data-abb": s.state });
+    const cells = [s.state, s.name, `${pct(s.p_join)} [${pct(s.ci95.p_join[0])}, ${pct(s.ci95.p_join[1])}]`, s.p_side1 >= s.p_side2 ? "1" : "2",
+      ...days.map((d) => pct(s.p_by_day[d])), s.top_obligation ? `${s.top_obligation.treaty || ""} ${s.top_obligation.article || ""} (${s.top_obligation.cause})`.trim() : ""];
+    for (const c of cells) tr.append(el("td", {}, c));
+    table.append(tr);
+  }
+}
+
 // ---- the query ----
 async function ask() {
   showError("");
@@ -395,6 +504,10 @@ async function ask() {
   const idx = dayIndex($("date").value.trim());
   if (idx !== null) $("slider").value = String(idx);
   state.edge = null;
+  state.sim = null;
+  state.scenario = "";
+  document.body.dataset.simulated = "";
+  drawCascade();
   writeURL();
   try {
     const date = $("date").value.trim();
@@ -430,6 +543,7 @@ async function main() {
   slider.addEventListener("change", () => { $("date").value = isoOf(Number(slider.value)); ask(); });
   $("query").addEventListener("submit", (ev) => { ev.preventDefault(); ask(); });
   $("treaty-select").addEventListener("change", (ev) => openTreaty(ev.target.value));
+  $("simulate").addEventListener("submit", (ev) => { ev.preventDefault(); simulate(); });
   $("show-refrain").addEventListener("change", (ev) => { state.showRefrain = ev.target.checked; writeURL(); drawGraph(); });
   drawLegend();
   try {
@@ -447,6 +561,14 @@ async function main() {
   } catch (e) {
     showError(e.message);
   }
+  try {
+    const list = await getJSON("/api/scenarios");
+    state.scenarios = list.scenarios;
+    $("trials").title = `at most ${list.max_trials}`;
+    for (const sc of list.scenarios) $("scenario").append(el("option", { value: sc.id }, `${sc.id}: ${sc.title}`));
+  } catch {
+    $("simulate").hidden = true; // this server runs no simulations
+  }
   const v = readURL();
   state.showRefrain = v.refrain;
   $("show-refrain").checked = v.refrain;
@@ -458,6 +580,11 @@ async function main() {
   } else drawMap();
   if (v.treaty) await openTreaty(v.treaty);
   document.body.dataset.ready = "1";
+  if (v.scenario) {
+    $("scenario").value = v.scenario;
+    if (v.trials) $("trials").value = v.trials;
+    await simulate();
+  }
 }
 
 main();

@@ -3,7 +3,8 @@
 // loads the page from `casus serve` on 127.0.0.1, asks the Korea query, finds
 // RUS (rus-prk-2024 Art. 4) and CHN (chn-prk-1961 Art. II) on the map and in
 // the graph, opens the article, moves the date to 2024-11-01 and sees RUS
-// drop out, opens a shared link, and looks at 1914, with no console error.
+// drop out, opens a shared link, looks at 1914, and simulates a scenario
+// from a link (?scenario=korea-dmz-2025), with no console error.
 // Screenshots go to SCREENSHOT_DIR.
 //
 // Environment: CASUS_BIN (the casus command), CASUS_ASSETS (the built page),
@@ -32,11 +33,12 @@ function check(ok, what) {
 }
 
 // casus serve on a free port of 127.0.0.1; it says which when ready.
-function startServer() {
+function startServer(withData = true) {
   return new Promise((resolve, reject) => {
     const args = ["serve", "--bind", "127.0.0.1", "--port", "0"];
     if (process.env.CASUS_ASSETS) args.push("--assets", process.env.CASUS_ASSETS);
-    if (process.env.CASUS_TEST_DATA) args.push("--data", process.env.CASUS_TEST_DATA);
+    if (process.env.CASUS_TEST_DATA && withData) args.push("--data", process.env.CASUS_TEST_DATA);
+    if (!withData) args.push("--no-data");
     const child = spawn(process.env.CASUS_BIN || "casus", args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`casus serve did not start: ${out}`)), 20000);
@@ -53,6 +55,7 @@ function startServer() {
 }
 
 const { child, base } = await startServer();
+const servers = [child];
 const profile = mkdtempSync(join(tmpdir(), "casus-chromium-"));
 const browser = await puppeteer.launch({
   executablePath: chromium,
@@ -76,7 +79,7 @@ async function newPage() {
   // Nothing may come from anywhere but the server: no CDN.
   await page.setRequestInterception(true);
   page.on("request", (r) => {
-    if (r.url().startsWith(base) || r.url().startsWith("data:")) r.continue();
+    if (r.url().startsWith("http://127.0.0.1:") || r.url().startsWith("data:")) r.continue();
     else { problems.push(`request outside the server: ${r.url()}`); r.abort(); }
   });
   return page;
@@ -168,6 +171,23 @@ try {
   await page.waitForFunction(() => !document.getElementById("error").hidden, { timeout: 10000 });
   const err = await page.$eval("#error", (e) => e.textContent);
   check(err === "unknown state 'SERBA': did you mean YUG (Serbia)?", `a typo is answered: ${err}`);
+  // The cascade: a shipped scenario simulated from a shared link.  The
+  // simulation runs on a second server without the datasets, whose join
+  // model compiles in seconds, not the minute it takes with ATOP and COW.
+  const second = await startServer(false);
+  servers.push(second.child);
+  const page3 = await newPage();
+  await page3.goto(`${second.base}?scenario=korea-dmz-2025&trials=400`, { waitUntil: "load" });
+  await page3.waitForSelector('body[data-simulated="korea-dmz-2025"]', { timeout: 40000 });
+  check(await page3.$eval("#cascade-panel", (p) => !p.hidden), "cascade: the panel shows the simulation");
+  check((await page3.$$("#timeline path.band")).length === 1 && (await page3.$$("#timeline path.mean")).length === 1, "cascade: belligerents by day, mean and quartile band");
+  const usa = await page3.$eval('#states-table tr[data-abb="USA"]', (tr) => [...tr.children].map((td) => td.textContent)).catch(() => null);
+  check(usa !== null && /^\d+\.\d% \[/.test(usa[2]), `cascade: USA's P(joins) with its interval (${usa ? usa[2] : "no row"})`);
+  const pUSA = await page3.$eval('#map path[data-abb="USA"]', (p) => Number(p.getAttribute("data-p"))).catch(() => 0);
+  check(pUSA > 0 && pUSA <= 1, `cascade: the map coloured by P(joins) (USA ${pUSA})`);
+  check((await page3.$eval("#sim-status", (e) => e.textContent)).startsWith("done: 400 trials"), "cascade: 400 trials, as the link asked");
+  await page3.screenshot({ path: join(shots, "5-cascade-korea-dmz-2025.png"), fullPage: true });
+
   // That 400 is expected; everything else must be clean.
   const unexpected = problems.filter((p) => !/HTTP 400: .*attacker=SERBA/.test(p) && !/status of 400/.test(p));
   check(unexpected.length === 0, `no console error, failed request or outside request${unexpected.length ? ": " + unexpected.join(" | ") : ""}`);
@@ -177,7 +197,7 @@ try {
   console.log(`FAIL ${e.stack || e}`);
 } finally {
   await browser.close();
-  child.kill("SIGTERM");
+  for (const c of servers) c.kill("SIGTERM");
   rmSync(profile, { recursive: true, force: true });
 }
 console.log(`${checks - (failures > checks ? checks : failures)} passed, ${failures} failed`);
