@@ -61,6 +61,16 @@ static void print_period(const char *label, casus_period p)
     printf("%s%s to %s", label, a, casus_span_is_open(p.end) ? "(no end)" : b);
 }
 
+/* The columns a word takes: one per UTF-8 character, not per byte, so
+ * Cyrillic and other non-ASCII text wraps at the same width as English. */
+static size_t columns(const char *s, size_t n)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < n; i++)
+        cols += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return cols;
+}
+
 static void wrap(const char *indent, const char *text, size_t width)
 {
     size_t col = 0;
@@ -71,7 +81,8 @@ static void wrap(const char *indent, const char *text, size_t width)
         while (*e && *e != ' ')
             e++;
         size_t n = (size_t)(e - p);
-        if (col && col + 1 + n > width) {
+        size_t w = columns(p, n);
+        if (col && col + 1 + w > width) {
             printf("\n%s", indent);
             col = 0;
         } else if (col) {
@@ -79,7 +90,7 @@ static void wrap(const char *indent, const char *text, size_t width)
             col++;
         }
         fwrite(p, 1, n, stdout);
-        col += n;
+        col += w;
         p = *e ? e + 1 : e;
     }
     putchar('\n');
