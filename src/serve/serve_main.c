@@ -59,8 +59,9 @@ const char cmd_serve_usage[] =
     "\n"
     "It prints 'casus serve: listening on http://ADDR:PORT/' when ready.  Exit\n"
     "status: 0 after a clean stop, 1 when it cannot listen, 2 for bad options or\n"
-    "input.  More: docs/serve.md.  Example:\n"
-    "  casus serve --port 8080    # then open http://127.0.0.1:8080/\n";
+    "input.  More: docs/serve.md.  To serve on port 8080, then open\n"
+    "http://127.0.0.1:8080/ in a browser:\n"
+    "    casus serve --port 8080\n";
 
 enum { OPT_DATA = 256, OPT_SHARE, OPT_ASSETS, OPT_NO_DATA };
 
@@ -100,7 +101,7 @@ static void completed(void *cls, struct MHD_Connection *con, void **req_cls, enu
     *req_cls = NULL;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *con, serve_response *res, bool is_api)
+static enum MHD_Result send_response(struct MHD_Connection *con, serve_response *res)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(res->len, res->body ? res->body : (void *)"", res->body ? MHD_RESPMEM_MUST_FREE
@@ -119,7 +120,6 @@ static enum MHD_Result send_response(struct MHD_Connection *con, serve_response 
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     if (res->status == MHD_HTTP_CONTENT_TOO_LARGE || res->status == MHD_HTTP_URI_TOO_LONG)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    (void)is_api;
     enum MHD_Result ok = MHD_queue_response(con, (unsigned)res->status, r);
     MHD_destroy_response(r);
     return ok;
@@ -129,7 +129,7 @@ static enum MHD_Result send_error(struct MHD_Connection *con, int status, const 
 {
     serve_response res = {0};
     serve_error(&res, status, "%s", message);
-    return send_response(con, &res, true);
+    return send_response(con, &res);
 }
 
 typedef struct param_list {
@@ -162,7 +162,7 @@ static enum MHD_Result serve_file(const serve_ctx *ctx, struct MHD_Connection *c
             serve_error(&res, status, "path '%s' is not allowed", url);
         else
             serve_error(&res, status, "no file '%s'", url);
-        return send_response(con, &res, false);
+        return send_response(con, &res);
     }
     struct MHD_Response *r = MHD_create_response_from_fd(size, fd);
     if (!r) {
@@ -215,18 +215,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
     if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strcmp(url, "/api/simulate") == 0 && !req->path_escaped) {
         serve_response res = {0};
         serve_sim_post(ctx, req->data ? req->data : "", req->body, &res);
-        return send_response(con, &res, true);
+        return send_response(con, &res);
     }
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
     {
         serve_response res = {0};
         serve_error(&res, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s is not allowed (GET or HEAD)", method);
-        return send_response(con, &res, true);
+        return send_response(con, &res);
     }
     if (req->path_escaped) {
         serve_response res = {0};
         serve_error(&res, MHD_HTTP_BAD_REQUEST, "path '%s' is not allowed (no percent-encoding in paths)", url);
-        return send_response(con, &res, false);
+        return send_response(con, &res);
     }
     if (strncmp(url, "/api/", 5) != 0)
         return serve_file(ctx, con, url);
@@ -236,7 +236,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
         return send_error(con, MHD_HTTP_BAD_REQUEST, "more than 16 query parameters");
     serve_response res = {0};
     serve_api(ctx, url, params.items, params.n, &res);
-    return send_response(con, &res, true);
+    return send_response(con, &res);
 }
 
 /* Everything the server reads once: the world (tables, treaties, and the

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "testutil.h"
@@ -267,6 +268,8 @@ Test(cli, help_goes_to_stdout)
  * the manual's examples are tests). */
 Test(cli, help_examples_run)
 {
+    /* Examples name files as a person in the source tree types them. */
+    cr_assert_eq(chdir(source_dir()), 0);
     run_result top = run_casus("--help", NULL);
     cr_assert_eq(top.status, 0);
     const char *p = strstr(top.out, "Commands:\n");
