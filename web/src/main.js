@@ -4,7 +4,7 @@
 // answers with the same objects as the command line.  The view lives in the
 // URL (?attacker=ROK&target=PRK&date=2025-03-01&treaty=...&edge=...), so a
 // view is a link.
-import { geoEqualEarth, geoPath } from "d3-geo";
+import { geoCentroid, geoEqualEarth, geoPath } from "d3-geo";
 import { feature } from "topojson-client";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -161,6 +161,19 @@ function drawMap() {
     g.append(p);
   }
   svg.append(g);
+  // The attacker and the target are often small on a world map: mark them.
+  if (q && !state.sim) {
+    for (const f of state.world.features) {
+      const s = byNumeric.get(f.id);
+      if (!s || (s.abb !== q.attacker && s.abb !== q.target)) continue;
+      const c = projection(geoCentroid(f));
+      if (!c || Number.isNaN(c[0])) continue;
+      const cls = s.abb === q.attacker ? "attacker" : "target";
+      const m = el("g", { class: `marker ${cls}`, "data-abb": s.abb, transform: `translate(${c[0].toFixed(1)},${c[1].toFixed(1)})` });
+      m.append(el("circle", { r: 7 }), el("text", { x: 10, y: 4 }, s.abb));
+      svg.append(m);
+    }
+  }
 }
 
 function drawLegend() {
@@ -281,6 +294,9 @@ function drawGraph() {
     nodes.append(g);
   }
   svg.append(nodes, labels);
+  const shown = a.obligations.filter(visible).length;
+  const all = a.obligations.filter((o) => o.status !== "not-binding").length;
+  svg.append(el("text", { x: 8, y: H - 8, class: "graph-note" }, `${shown} of ${all} obligations shown${shown < all ? " (pledges not to attack hidden: tick the box to show them)" : ""}`));
 }
 
 // ---- the detail of one obligation: quoted article and condition trace ----
