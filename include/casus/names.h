@@ -29,6 +29,11 @@ typedef struct casus_names casus_names;
  * a state the world does not know; CASUS_IO when it cannot be read. */
 CASUS_EXTERN casus_status casus_names_load(casus_world *world, const char *path, casus_names **names /* OUT */,
                                            casus_error *err);
+/* As casus_names_load, from text in memory (len bytes; name is used in
+ * messages).  CASUS_TOOBIG beyond CASUS_MAX_NAMES_FILE; *names is NULL on
+ * any failure. */
+CASUS_EXTERN casus_status casus_names_parse(casus_world *world, const char *name, const char *text, size_t len,
+                                            casus_names **names /* OUT */, casus_error *err);
 /* Frees the table; accepts NULL; cannot fail. */
 CASUS_EXTERN void casus_names_free(casus_names *names);
 

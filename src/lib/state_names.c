@@ -136,32 +136,44 @@ static casus_status names_row(void *ud, const casus_csv_row *row, casus_error *e
     return CASUS_OK;
 }
 
-casus_status casus_names_load(casus_world *world, const char *path, casus_names **out, casus_error *err)
+casus_status casus_names_parse(casus_world *world, const char *name, const char *text, size_t len,
+                               casus_names **out, casus_error *err)
 {
+    *out = NULL;
+    if (len > CASUS_MAX_NAMES_FILE)
+        return casus_error_set(err, CASUS_TOOBIG, name, 0, 0, "larger than %u bytes", CASUS_MAX_NAMES_FILE);
     const casus_mem *mem = casus__world_mem(world);
     casus_names *names = casus__mem_alloc(mem, sizeof *names);
     if (!names)
-        return casus_error_set(err, CASUS_NOMEM, path, 0, 0, "out of memory");
+        return casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
     memset(names, 0, sizeof *names);
     names->mem = mem;
     casus__arena_init(&names->arena, mem);
     casus__vec_init(&names->entries, sizeof(name_entry));
-    char *buf = NULL;
-    size_t len = 0;
-    casus_status st = casus__read_file(mem, path, CASUS_MAX_NAMES_FILE, &buf, &len, err);
-    if (st == CASUS_OK) {
-        load_ctx ctx = {.names = names, .world = world, .path = path};
-        st = casus__csv_parse(mem, path, buf, len, names_row, &ctx, err);
-        if (st == CASUS_OK && !ctx.header_seen)
-            st = casus_error_set(err, CASUS_PARSE, path, 1, 1, "empty file: expected the header ccode,kind,name,source");
-        casus__mem_free(mem, buf, len + 1);
-    }
+    load_ctx ctx = {.names = names, .world = world, .path = name};
+    casus_status st = casus__csv_parse(mem, name, text, len, names_row, &ctx, err);
+    if (st == CASUS_OK && !ctx.header_seen)
+        st = casus_error_set(err, CASUS_PARSE, name, 1, 1, "empty file: expected the header ccode,kind,name,source");
     if (st != CASUS_OK) {
         casus_names_free(names);
         return st;
     }
     *out = names;
     return CASUS_OK;
+}
+
+casus_status casus_names_load(casus_world *world, const char *path, casus_names **out, casus_error *err)
+{
+    const casus_mem *mem = casus__world_mem(world);
+    char *buf = NULL;
+    size_t len = 0;
+    *out = NULL;
+    casus_status st = casus__read_file(mem, path, CASUS_MAX_NAMES_FILE, &buf, &len, err);
+    if (st != CASUS_OK)
+        return st;
+    st = casus_names_parse(world, path, buf, len, out, err);
+    casus__mem_free(mem, buf, len + 1);
+    return st;
 }
 
 void casus_names_free(casus_names *names)
