@@ -209,7 +209,7 @@ function drawGraph() {
   const W = 960, H = 620;
   const defs = el("defs");
   for (const [role] of [...ROLES, ["other"]]) {
-    const m = el("marker", { id: `arrow-${role}`, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" });
+    const m = el("marker", { id: `arrow-${role}`, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "9", markerHeight: "9", markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
     m.append(el("path", { d: "M0,0 L10,5 L0,10 z", class: `arrowhead role-${role}` }));
     defs.append(m);
   }
@@ -244,6 +244,7 @@ function drawGraph() {
 
   const edges = el("g", { class: "edges" });
   const count = new Map(), taken = [];
+  const few = a.obligations.filter(visible).length <= 16;
   const labels = el("g", { class: "labels" }); // above every edge, so each stays clickable
   a.obligations.forEach((o, i) => {
     if (!visible(o)) return;
@@ -264,9 +265,9 @@ function drawGraph() {
     const g = el("g", { class: `edge role-${role} ${o.status}${o.treaty.startsWith("atop-") ? " atop" : ""}${state.edge === i ? " selected" : ""}`, "data-index": i, "data-treaty": o.treaty, "data-article": o.article, "data-obligor": o.obligor, tabindex: "0" });
     g.append(el("path", { d: `M${p[0]},${p[1]} Q${cx},${cy} ${x2},${y2}`, class: "edge-line", "marker-end": `url(#arrow-${role})` }));
     g.append(el("path", { d: `M${p[0]},${p[1]} Q${cx},${cy} ${x2},${y2}`, class: "edge-hit" }));
-    // Hand-encoded treaties carry their label; ATOP records show it on hover.
-    // Labels never overlap, so each can be read and clicked.
-    if (!o.treaty.startsWith("atop-")) {
+    // Labels never overlap, so each can be read and clicked.  ATOP records
+    // are labelled only when the graph is small enough to stay legible.
+    if (!o.treaty.startsWith("atop-") || few) {
       // Greedy placement: move down until the label's box is free.
       const w = label.length * 6.2, h = 13, lx = (mx + cx) / 2;
       let ly = (my + cy) / 2 - 3;
