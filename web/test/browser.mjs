@@ -171,9 +171,8 @@ try {
   await page.waitForFunction(() => !document.getElementById("error").hidden, { timeout: 10000 });
   const err = await page.$eval("#error", (e) => e.textContent);
   check(err === "unknown state 'SERBA': did you mean YUG (Serbia)?", `a typo is answered: ${err}`);
-  // The cascade: a shipped scenario simulated from a shared link.  The
-  // simulation runs on a second server without the datasets, whose join
-  // model compiles in seconds, not the minute it takes with ATOP and COW.
+  // The cascade: a shipped scenario simulated from a shared link, on a
+  // second server without the datasets, which keeps the test short.
   const second = await startServer(false);
   servers.push(second.child);
   const page3 = await newPage();
