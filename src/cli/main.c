@@ -12,6 +12,8 @@ int cmd_data(int argc, char **argv);
 extern const char cmd_data_usage[];
 int cmd_export(int argc, char **argv);
 extern const char cmd_export_usage[];
+int cmd_reliability(int argc, char **argv);
+extern const char cmd_reliability_usage[];
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -68,6 +70,8 @@ const cli_command cli_commands[] = {
     {"export", cmd_export, "export tables for R and Python (directed dyads with ATOP flags)", cmd_export_usage},
     {"wars", cmd_wars, "list the COW inter-state wars, or show one", cmd_wars_usage},
     {"data", cmd_data, "fetch and verify the datasets (ATOP 5.1, COW)", cmd_data_usage},
+    {"reliability", cmd_reliability, "were the alliances the COW wars set off honoured? case by case, with rates",
+     cmd_reliability_usage},
     {"help", cmd_help, "show help for a command", "Usage: casus help [COMMAND]\n"},
     {"version", cmd_version, "print the version", "Usage: casus version\n"},
     {NULL, NULL, NULL, NULL},
