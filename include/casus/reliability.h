@@ -26,13 +26,22 @@
 #include "casus/who.h"
 #include "casus/world.h"
 
-/* Whose definition and period (docs/reliability.md).  Both papers define
- * invocation and fulfilment alike; the rules differ in their years and in
- * the published rates the output is compared with. */
+/* Whose reading of invocation, and whose period (docs/reliability.md). */
 typedef enum casus_reliability_rule {
-    CASUS_RELIABILITY_LEEDS2000 = 0, /* Leeds, Long & Mitchell (2000): 1816-1944 */
-    CASUS_RELIABILITY_BF2018         /* Berkemeier & Fuhrmann (2018): 1816-2003 */
+    /* Leeds, Long & Mitchell (2000), 1816-1944: a pledge is set off only
+     * when its conditions (adversary, place, ...) are shown to hold. */
+    CASUS_RELIABILITY_LEEDS2000 = 0,
+    /* Berkemeier & Fuhrmann (2018), 1816-2003: also a pledge with a
+     * condition casus cannot decide from the event. */
+    CASUS_RELIABILITY_BF2018
 } casus_reliability_rule;
+
+/* Which pledges count as set off; DEFAULT: the rule's. */
+typedef enum casus_reliability_conditions {
+    CASUS_RELIABILITY_CONDITIONS_DEFAULT = 0,
+    CASUS_RELIABILITY_CONDITIONS_HELD,          /* every condition held */
+    CASUS_RELIABILITY_CONDITIONS_UNDECIDABLE    /* held, or not decidable from the event */
+} casus_reliability_conditions;
 /* "leeds2000", "bf2018"; from_str gives -1 for anything else. */
 CASUS_EXTERN const char *casus_reliability_rule_str(casus_reliability_rule rule);
 CASUS_EXTERN int casus_reliability_rule_from_str(const char *s);
@@ -40,9 +49,7 @@ CASUS_EXTERN int casus_reliability_rule_from_str(const char *s);
 typedef struct casus_reliability_options {
     casus_reliability_rule rule;
     int from, to;   /* years of the wars' first days, inclusive; 0: the rule's default */
-    /* Count only pledges whose every condition held, not those with a
-     * condition casus cannot decide from the event (a sensitivity check). */
-    bool held_only;
+    casus_reliability_conditions conditions;
 } casus_reliability_options;
 
 /* One obligation a war set off: who owed what to whom, the attack that
@@ -50,7 +57,7 @@ typedef struct casus_reliability_options {
 typedef struct casus_reliability_duty {
     const casus_obligation *obligation;
     casus_role role;       /* DEFEND_TARGET, JOIN_ATTACKER, NEUTRAL, REFRAIN or BREACHED */
-    casus_truth status;    /* HELD, or UNKNOWN (a condition not decidable) unless held_only */
+    casus_truth status;    /* HELD, or UNKNOWN (a condition not decidable) under CONDITIONS_UNDECIDABLE */
     casus_attack attack;
     bool honoured;
     const char *why;       /* one sentence */
@@ -87,7 +94,7 @@ CASUS_EXTERN casus_status casus_reliability_build(const casus_world *world, cons
                                                   casus_reliability **out /* OUT */, casus_error *err);
 CASUS_EXTERN void casus_reliability_free(casus_reliability *rel);
 
-/* The options as applied (defaults filled in). */
+/* The options as applied (defaults filled in: years, conditions). */
 CASUS_EXTERN casus_reliability_options casus_reliability_options_used(const casus_reliability *rel);
 /* The cases, by war then alliance. */
 CASUS_EXTERN size_t casus_reliability_count(const casus_reliability *rel);

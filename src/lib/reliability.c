@@ -280,7 +280,7 @@ static void record_finding(ctx *c, const casus_finding *f, const casus_attack *a
     if (f->role == CASUS_ROLE_CONSULT || f->superseded_by || ob->treaty->n_atop == 0)
         return;
     bool counts = f->status == CASUS_HELD ||
-                  (f->status == CASUS_UNKNOWN && !c->rel->opts.held_only);
+                  (f->status == CASUS_UNKNOWN && c->rel->opts.conditions == CASUS_RELIABILITY_CONDITIONS_UNDECIDABLE);
     /* A non-aggression pledge of a third state is tested by the war only
      * when that state fights in it: staying out keeps every such pledge
      * trivially, and would swamp the rates with cases nobody counts. */
@@ -432,6 +432,11 @@ casus_status casus_reliability_build(const casus_world *world, const casus_wars 
         o.from = 1816;
     if (!o.to)
         o.to = o.rule == CASUS_RELIABILITY_LEEDS2000 ? 1944 : 2003;
+    if ((unsigned)o.conditions > CASUS_RELIABILITY_CONDITIONS_UNDECIDABLE)
+        return casus_error_set(err, CASUS_INVALID, "", 0, 0, "unknown conditions setting %d", (int)o.conditions);
+    if (o.conditions == CASUS_RELIABILITY_CONDITIONS_DEFAULT)
+        o.conditions = o.rule == CASUS_RELIABILITY_LEEDS2000 ? CASUS_RELIABILITY_CONDITIONS_HELD
+                                                             : CASUS_RELIABILITY_CONDITIONS_UNDECIDABLE;
     if (o.from < 1816 || o.to > 2100 || o.from > o.to)
         return casus_error_set(err, CASUS_INVALID, "", 0, 0, "years %d to %d: need 1816 <= from <= to", o.from, o.to);
     static const casus_dataset need[] = {CASUS_DATASET_COW_STATES, CASUS_DATASET_ATOP_MEMBERS,
