@@ -6,6 +6,7 @@
 
 int cmd_who(int argc, char **argv);
 int cmd_treaty(int argc, char **argv);
+int cmd_scenario(int argc, char **argv);
 int cmd_wars(int argc, char **argv);
 extern const char cmd_wars_usage[];
 int cmd_data(int argc, char **argv);
@@ -67,6 +68,31 @@ const cli_command cli_commands[] = {
      "show   prints a treaty: dates, parties, each article's text and its rules.\n"
      "\n"
      "The format: docs/treaty-format.md.\n"},
+    {"scenario", cmd_scenario, "check, list and show scenario files",
+     "Usage: casus scenario check FILE...\n"
+     "       casus scenario list\n"
+     "       casus scenario show ID\n"
+     "       (each also takes --share DIR, --treaties DIR, --data DIR;\n"
+     "        list and show also --scenarios DIR)\n"
+     "\n"
+     "check  parses each scenario file against the world (states, places,\n"
+     "       treaties) and reports file:line:col: message for the first error in\n"
+     "       each (exit 2), or a one-line summary per good file (exit 0).\n"
+     "list   lists the scenarios casus ships (SHARE/scenarios): id, day 0,\n"
+     "       horizon, title.\n"
+     "show   prints a scenario: its opening attacks, dated events, assumptions,\n"
+     "       prose, sources and notes.\n"
+     "\n"
+     "      --share DIR      directory with world/, treaties/ and scenarios/\n"
+     "      --treaties DIR   read treaty files from DIR instead of SHARE/treaties\n"
+     "      --data DIR       also read the datasets there, so that ATOP treaties\n"
+     "                       (atop-NNNN) may be named\n"
+     "      --scenarios DIR  list or show the scenarios of DIR\n"
+     "\n"
+     "The format: docs/scenario-format.md.\n"
+     "\n"
+     "Example:\n"
+     "  casus scenario show kursk-2024-12\n"},
     {"export", cmd_export, "export tables for R and Python (directed dyads with ATOP flags)", cmd_export_usage},
     {"wars", cmd_wars, "list the COW inter-state wars, or show one", cmd_wars_usage},
     {"data", cmd_data, "fetch and verify the datasets (ATOP 5.1, COW)", cmd_data_usage},
