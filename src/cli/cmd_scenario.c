@@ -80,11 +80,13 @@ static void free_files(char **files)
     free(files);
 }
 
-static void wrap(const char *indent, const char *text, size_t width)
+/* Prints text wrapped at width: first line after `first`, the others
+ * after `indent` (both the same width); '\n' starts a new paragraph. */
+static void wrap(const char *first, const char *indent, const char *text, size_t width)
 {
     size_t col = 0;
     const char *p = text;
-    fputs(indent, stdout);
+    fputs(first, stdout);
     while (*p) {
         if (*p == '\n') {
             printf("\n\n%s", indent);
@@ -186,7 +188,7 @@ static void show(const casus_world *w, const casus_scenario *sc)
     }
     if (sc->text) {
         putchar('\n');
-        wrap("  ", sc->text, 76);
+        wrap("  ", "  ", sc->text, 76);
     }
     printf("\nsources:\n");
     for (size_t i = 0; i < sc->n_sources; i++)
@@ -199,8 +201,7 @@ static void show(const casus_world *w, const casus_scenario *sc)
             size_t n = e ? (size_t)(e - p) : strlen(p);
             char *line = strndup(p, n);
             if (line) {
-                printf("  -");
-                wrap(" ", line, 74);
+                wrap("  - ", "    ", line, 74);
                 free(line);
             }
             p += n + (e ? 1 : 0);

@@ -7,6 +7,8 @@
 int cmd_who(int argc, char **argv);
 int cmd_treaty(int argc, char **argv);
 int cmd_scenario(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+extern const char cmd_simulate_usage[];
 int cmd_wars(int argc, char **argv);
 extern const char cmd_wars_usage[];
 int cmd_data(int argc, char **argv);
@@ -98,6 +100,7 @@ const cli_command cli_commands[] = {
     {"data", cmd_data, "fetch and verify the datasets (ATOP 5.1, COW)", cmd_data_usage},
     {"reliability", cmd_reliability, "were the alliances the COW wars set off honoured? case by case, with rates",
      cmd_reliability_usage},
+    {"simulate", cmd_simulate, "simulate how far a scenario's war spreads, and how fast", cmd_simulate_usage},
     {"help", cmd_help, "show help for a command", "Usage: casus help [COMMAND]\n"},
     {"version", cmd_version, "print the version", "Usage: casus version\n"},
     {NULL, NULL, NULL, NULL},

@@ -1,0 +1,744 @@
+/* Compiling a scenario into the flat obligation graph the trials run on
+ * (see sim.c for the whole picture, docs/cascade.md for the rules). */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+/* A raw hit before ties are numbered. */
+typedef struct raw_hit {
+    uint32_t slot;   /* epoch-major slot: pair or opening */
+    uint8_t cls;
+    uint8_t status;
+    const casus_obligation *ob;
+} raw_hit;
+
+typedef struct compile_ctx {
+    casus_sim *sim;
+    const casus_scenario *sc;
+    bool has_treaty_events;
+    /* work split */
+    size_t n_pair_slots;   /* n_epochs * n * n */
+    size_t n_open_slots;   /* n_epochs * n_openings */
+} compile_ctx;
+
+typedef struct worker {
+    compile_ctx *c;
+    size_t lo, hi;         /* slots over pairs then openings: [0, n_pair_slots + n_open_slots) */
+    casus_vec hits;        /* raw_hit */
+    casus_mem mem;
+    casus_status status;
+    casus_error err;
+} worker;
+
+/* Whether a scenario's treaty event overrides whether ob binds on day;
+ * returns -1 when none does, else the truth of "in force". */
+static int event_in_force(const casus_scenario *sc, const casus_obligation *ob, casus_day day)
+{
+    int r = -1;
+    for (size_t i = 0; i < sc->n_events; i++) {
+        const casus_scenario_event *e = &sc->events[i];
+        if (e->treaty != ob->treaty)
+            continue;
+        switch (e->kind) {
+        case CASUS_EVENT_TREATY_IN_FORCE:
+            if (day < e->on.lo)
+                r = CASUS_FAILED;
+            else if (r != CASUS_FAILED) {
+                casus_period p = casus_period_make(casus_span_day(e->on.lo), ob->valid.end);
+                r = casus_period_contains(&p, day);
+            }
+            break;
+        case CASUS_EVENT_TREATY_SUSPENDED:
+            if (day >= e->on.lo && ob->obligor == e->state && (e->other == 0 || ob->beneficiary == e->other))
+                r = CASUS_FAILED;
+            break;
+        case CASUS_EVENT_TREATY_ENDS:
+            if (day >= e->on.lo && (e->state == 0 || ob->obligor == e->state || ob->beneficiary == e->state))
+                r = CASUS_FAILED;
+            break;
+        default:
+            break;
+        }
+    }
+    return r;
+}
+
+/* The status of a finding with the scenario's treaty events applied. */
+static casus_truth finding_status(const compile_ctx *c, const casus_finding *f, casus_day day)
+{
+    if (!c->has_treaty_events)
+        return f->status;
+    int ov = event_in_force(c->sc, f->obligation, day);
+    if (ov < 0)
+        return f->status;
+    casus_truth st = (casus_truth)ov;
+    for (size_t i = 0; i < f->n_traces; i++) {
+        if (strcmp(f->traces[i].what, "in force") == 0)
+            continue;
+        if (f->traces[i].truth == CASUS_FAILED)
+            st = CASUS_FAILED;
+        else if (f->traces[i].truth == CASUS_UNKNOWN && st == CASUS_HELD)
+            st = CASUS_UNKNOWN;
+    }
+    return st;
+}
+
+static int sidx(const casus_sim *sim, int ccode)
+{
+    if (ccode <= 0 || ccode >= CASUS_JM_MAX_CCODE)
+        return -1;
+    return sim->idx[ccode] - 1;
+}
+
+static void *work(void *arg)
+{
+    worker *wk = arg;
+    compile_ctx *c = wk->c;
+    casus_sim *sim = c->sim;
+    size_t n = (size_t)sim->n;
+    unsigned flags = c->has_treaty_events ? CASUS_WHO_ALL : 0;
+    for (size_t slot = wk->lo; slot < wk->hi && wk->status == CASUS_OK; slot++) {
+        casus_attack att;
+        size_t e;
+        int a, b;
+        if (slot < c->n_pair_slots) {
+            e = slot / (n * n);
+            a = (int)((slot / n) % n);
+            b = (int)(slot % n);
+            if (a == b || (sim->opener[a] && sim->opener[b]))
+                continue;
+            att = (casus_attack){.attacker = sim->ccode[a], .target = sim->ccode[b], .place = NULL};
+        } else {
+            size_t k = slot - c->n_pair_slots;
+            e = k / (size_t)sim->n_openings;
+            const casus_scenario_attack *o = &c->sc->attacks[k % (size_t)sim->n_openings];
+            a = sidx(sim, o->attacker);
+            b = sidx(sim, o->target);
+            att = (casus_attack){.attacker = o->attacker, .target = o->target, .place = o->place};
+        }
+        att.day = sim->start + (casus_day)sim->epoch_day[e];
+        casus_who_result *res = NULL;
+        wk->status = casus_who(sim->world, &att, flags, &res, &wk->err);
+        if (wk->status != CASUS_OK)
+            break;
+        for (size_t f = 0; f < res->n_findings; f++) {
+            const casus_finding *fd = &res->findings[f];
+            const casus_obligation *ob = fd->obligation;
+            int o = sidx(sim, ob->obligor);
+            if (o < 0 || o == a || o == b)
+                continue;
+            uint8_t cls;
+            if (fd->role == CASUS_ROLE_DEFEND_TARGET)
+                cls = 0;
+            else if (fd->role == CASUS_ROLE_JOIN_ATTACKER)
+                cls = 1;
+            else if (fd->role == CASUS_ROLE_NEUTRAL || fd->role == CASUS_ROLE_REFRAIN)
+                cls = 2;
+            else
+                continue;
+            casus_truth st = finding_status(c, fd, att.day);
+            if (st == CASUS_FAILED)
+                continue;
+            raw_hit *h = casus__vec_push(&wk->hits, &wk->mem);
+            if (!h) {
+                wk->status = casus_error_set(&wk->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            *h = (raw_hit){(uint32_t)slot, cls, st == CASUS_HELD ? 2 : 1, ob};
+        }
+        casus_who_free(res);
+    }
+    return NULL;
+}
+
+/* ---- ties -------------------------------------------------------------- */
+
+typedef struct tie_key {
+    const casus_obligation *ob;
+    uint8_t cls;
+    int32_t obligor, beneficiary;
+} tie_key;
+
+static int cmp_tie_key(const void *pa, const void *pb)
+{
+    const tie_key *a = pa, *b = pb;
+    if (a->obligor != b->obligor)
+        return a->obligor < b->obligor ? -1 : 1;
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
+    if (a->beneficiary != b->beneficiary)
+        return a->beneficiary < b->beneficiary ? -1 : 1;
+    int k = casus__jm_cause_cmp(a->ob, 1, b->ob, 1);
+    return k;
+}
+
+static int find_tie(const tie_key *keys, int32_t n, const tie_key *k)
+{
+    int32_t lo = 0, hi = n;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        int r = cmp_tie_key(&keys[mid], k);
+        if (r == 0)
+            return mid;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* ---- compile ----------------------------------------------------------- */
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+static int cmp_change(const void *pa, const void *pb)
+{
+    const sim_change *a = pa, *b = pb;
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+#define NEW(ptr, count)                                                                     \
+    do {                                                                                    \
+        (ptr) = casus__arena_alloc(&sim->arena, ((size_t)(count) + 1) * sizeof *(ptr));     \
+        if (!(ptr))                                                                         \
+            goto oom;                                                                       \
+    } while (0)
+
+static casus_status add_state(casus_sim *sim, int ccode)
+{
+    if (ccode <= 0 || ccode >= CASUS_JM_MAX_CCODE)
+        return CASUS_INVALID;
+    if (sim->idx[ccode])
+        return CASUS_OK;
+    if (sim->n >= CASUS_SIM_MAX_STATES)
+        return CASUS_TOOBIG;
+    sim->ccode[sim->n] = ccode;
+    sim->idx[ccode] = (int16_t)(sim->n + 1);
+    sim->n++;
+    return CASUS_OK;
+}
+
+static double rel_day(const casus_sim *sim, casus_day d)
+{
+    return (double)(d - sim->start);
+}
+
+casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, const casus_jm_params *params,
+                               const casus_nuclear *nuclear, unsigned threads, casus_sim **out, casus_error *err)
+{
+    *out = NULL;
+    const casus_mem *wmem = casus__world_mem((casus_world *)w);
+    casus_sim *sim = casus__mem_alloc(wmem, sizeof *sim);
+    if (!sim)
+        return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+    memset(sim, 0, sizeof *sim);
+    sim->world = w;
+    sim->scenario = sc;
+    sim->params = *params;
+    sim->mem = *wmem;
+    casus__arena_init(&sim->arena, &sim->mem);
+    sim->horizon = sc->horizon;
+    sim->start = sc->start;
+    sim->has_nuclear = nuclear != NULL;
+    casus_jm_data *jd = NULL;
+    casus_status st = CASUS_OK;
+    worker *wks = NULL;
+    unsigned n_wk = 0;
+    tie_key *keys = NULL;
+    size_t n_keys_cap = 0;
+
+    /* The opening sides must not cross. */
+    for (size_t i = 0; i < sc->n_attacks; i++)
+        for (size_t j = 0; j < sc->n_attacks; j++)
+            if (sc->attacks[i].attacker == sc->attacks[j].target) {
+                char b[12];
+                casus_sim_free(sim);
+                return casus_error_set(err, CASUS_INVALID, sc->file, sc->attacks[j].line, 0,
+                                       "%s attacks in one opening attack and is attacked in another: casus "
+                                       "cannot put it on a side", casus_world_abb(w, sc->attacks[i].attacker, b));
+            }
+
+    st = casus_jm_data_create(w, sc->start, &jd, err);
+    if (st != CASUS_OK) {
+        casus_sim_free(sim);
+        return st;
+    }
+
+    /* The states: openers, event states, then the closure. */
+    NEW(sim->ccode, CASUS_SIM_MAX_STATES);
+    for (size_t i = 0; i < sc->n_attacks && st == CASUS_OK; i++) {
+        st = add_state(sim, sc->attacks[i].attacker);
+        if (st == CASUS_OK)
+            st = add_state(sim, sc->attacks[i].target);
+    }
+    for (size_t i = 0; i < sc->n_events && st == CASUS_OK; i++)
+        if (sc->events[i].kind == CASUS_EVENT_DEPLOYMENT) {
+            st = add_state(sim, sc->events[i].state);
+            if (st == CASUS_OK)
+                st = add_state(sim, sc->events[i].ally);
+        }
+    for (size_t i = 0; i < sc->n_assumes && st == CASUS_OK; i++)
+        if (sc->assumes[i].kind == CASUS_ASSUME_JOIN) {
+            st = add_state(sim, sc->assumes[i].state);
+            if (st == CASUS_OK)
+                st = add_state(sim, sc->assumes[i].ally);
+        }
+    {
+        size_t ns = casus_world_state_count(w);
+        for (int q = 0; q < sim->n && st == CASUS_OK; q++) {
+            int a = sim->ccode[q];
+            for (size_t k = 0; k < ns && st == CASUS_OK; k++) {
+                int c = casus_world_state_at(w, k)->ccode;
+                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c])
+                    continue;
+                if (casus_world_member(w, c, sc->start) == CASUS_FAILED)
+                    continue;
+                bool held = false;
+                for (size_t h = 0; h < sc->n_assumes; h++)
+                    held |= sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == c;
+                if (held)
+                    continue;
+                if (casus_jm_data_major(jd, c) || casus_jm_data_related(jd, a, c))
+                    st = add_state(sim, c);
+            }
+        }
+    }
+    if (st != CASUS_OK) {
+        casus_jm_data_free(jd);
+        casus_sim_free(sim);
+        return st == CASUS_TOOBIG
+                   ? casus_error_set(err, st, sc->file, 0, 0, "the war can draw in more than %d states", CASUS_SIM_MAX_STATES)
+                   : casus_error_set(err, st, sc->file, 0, 0, "a state of the scenario is not a state of the world");
+    }
+    int n = sim->n;
+
+    /* Static per state. */
+    NEW(sim->major, n);
+    NEW(sim->nuclear, n);
+    NEW(sim->member, n);
+    NEW(sim->held, n);
+    NEW(sim->committed, n);
+    NEW(sim->opener, n);
+    NEW(sim->cinc, n);
+    NEW(sim->stat, n);
+    for (int i = 0; i < n; i++) {
+        int c = sim->ccode[i];
+        sim->major[i] = casus_jm_data_major(jd, c);
+        sim->cinc[i] = casus_jm_data_cinc(jd, c);
+        sim->member[i] = casus_world_member(w, c, sc->start) != CASUS_FAILED;
+        sim->nuclear[i] = nuclear && casus_nuclear_armed(nuclear, c, sc->start) == CASUS_HELD;
+        sim->opener[i] = casus_scenario_opens(sc, c);
+        sim->committed[i] = sim->opener[i];
+        sim->stat[i] = (casus_jm_static){.major = sim->major[i], .cinc = sim->cinc[i],
+                                         .post1945 = sc->start > casus_day_from_ymd(1945, 12, 31)};
+    }
+    for (size_t h = 0; h < sc->n_assumes; h++) {
+        int i = sidx(sim, sc->assumes[h].state);
+        if (i >= 0 && sc->assumes[h].kind == CASUS_ASSUME_OUT)
+            sim->held[i] = 1;
+    }
+
+    /* Relations. */
+    NEW(sim->rel_off, n + 1);
+    NEW(sim->rel_to, (size_t)n * (size_t)n);
+    NEW(sim->rel_bits, (size_t)n * (size_t)n);
+    {
+        int32_t r = 0;
+        for (int i = 0; i < n; i++) {
+            sim->rel_off[i] = r;
+            for (int j = 0; j < n; j++) {
+                if (i == j)
+                    continue;
+                int a = sim->ccode[i], b = sim->ccode[j];
+                uint8_t bits = 0;
+                if (casus_jm_data_related(jd, a, b))
+                    bits |= 1;
+                if (casus_jm_data_allied(jd, a, b))
+                    bits |= 2;
+                if (casus_jm_data_mid(jd, a, b))
+                    bits |= 4;
+                int ct = casus_jm_data_contiguity(jd, a, b);
+                if (ct == 1)
+                    bits |= 8;
+                else if (ct == 2)
+                    bits |= 16;
+                if (bits) {
+                    sim->rel_to[r] = j;
+                    sim->rel_bits[r] = bits;
+                    r++;
+                }
+            }
+        }
+        sim->rel_off[n] = r;
+    }
+
+    /* Openings, forced entries, timed changes. */
+    sim->n_openings = (int)sc->n_attacks;
+    NEW(sim->openings, sim->n_openings);
+    for (int k = 0; k < sim->n_openings; k++)
+        sim->openings[k] = (sim_opening){sidx(sim, sc->attacks[k].attacker), sidx(sim, sc->attacks[k].target),
+                                         rel_day(sim, sc->attacks[k].day)};
+    NEW(sim->forced, sc->n_events + sc->n_assumes);
+    for (size_t i = 0; i < sc->n_events; i++)
+        if (sc->events[i].kind == CASUS_EVENT_DEPLOYMENT) {
+            double d = rel_day(sim, sc->events[i].on.lo);
+            sim->forced[sim->n_forced++] = (sim_forced){sidx(sim, sc->events[i].state), sidx(sim, sc->events[i].ally),
+                                                        d < 0 ? 0 : d};
+        }
+    for (size_t i = 0; i < sc->n_assumes; i++)
+        if (sc->assumes[i].kind == CASUS_ASSUME_JOIN) {
+            double d = rel_day(sim, sc->assumes[i].on.lo);
+            sim->forced[sim->n_forced++] = (sim_forced){sidx(sim, sc->assumes[i].state),
+                                                        sidx(sim, sc->assumes[i].ally), d < 0 ? 0 : d};
+        }
+    for (int k = 0; k < sim->n_forced; k++)
+        sim->committed[sim->forced[k].state] = 1;
+    NEW(sim->changes, sim->n_openings + sim->n_forced);
+    for (int k = 0; k < sim->n_openings; k++)
+        sim->changes[sim->n_changes++] = (sim_change){sim->openings[k].day, CH_OPENING, k};
+    for (int k = 0; k < sim->n_forced; k++)
+        sim->changes[sim->n_changes++] = (sim_change){sim->forced[k].day, CH_FORCED, k};
+    qsort(sim->changes, (size_t)sim->n_changes, sizeof *sim->changes, cmp_change);
+
+    /* Epochs: where an obligation among these states, a treaty event or a
+     * neutrality event changes what the attacks set off. */
+    {
+        casus_vec days;
+        casus__vec_init(&days, sizeof(double));
+        double *d0 = casus__vec_push(&days, &sim->mem);
+        if (!d0)
+            goto oom;
+        *d0 = 0;
+        double H = sim->horizon;
+        size_t no = casus_world_obligation_count(w);
+        for (size_t k = 0; k < no; k++) {
+            const casus_obligation *ob = casus_world_obligation_at(w, k);
+            if (sidx(sim, ob->obligor) < 0 || sidx(sim, ob->beneficiary) < 0)
+                continue;
+            casus_day cand[4] = {ob->valid.start.lo, ob->valid.start.hi + 1, ob->valid.end.lo, ob->valid.end.hi + 1};
+            for (int q = 0; q < 4; q++) {
+                double r = (double)cand[q] - (double)sim->start;
+                if (r > 0 && r < H) {
+                    double *p = casus__vec_push(&days, &sim->mem);
+                    if (!p) {
+                        casus__vec_free(&days, &sim->mem);
+                        goto oom;
+                    }
+                    *p = r;
+                }
+            }
+        }
+        casus_day atop_end = casus__world_atop_end(w);
+        for (size_t i = 0; i <= sc->n_events; i++) {
+            double r;
+            if (i == sc->n_events)
+                r = atop_end == CASUS_DAY_NEVER_AFTER ? -1 : (double)atop_end + 1 - (double)sim->start;
+            else if (sc->events[i].kind == CASUS_EVENT_DEPLOYMENT)
+                continue;
+            else
+                r = rel_day(sim, sc->events[i].on.lo);
+            if (r > 0 && r < H) {
+                double *p = casus__vec_push(&days, &sim->mem);
+                if (!p) {
+                    casus__vec_free(&days, &sim->mem);
+                    goto oom;
+                }
+                *p = r;
+            }
+        }
+        double *dv = days.data;
+        qsort(dv, days.len, sizeof(double), cmp_double);
+        size_t m = 0;
+        for (size_t i = 0; i < days.len; i++)
+            if (m == 0 || dv[i] != dv[m - 1])
+                dv[m++] = dv[i];
+        if (m > CASUS_SIM_MAX_EPOCHS) {
+            casus__vec_free(&days, &sim->mem);
+            casus_jm_data_free(jd);
+            casus_sim_free(sim);
+            return casus_error_set(err, CASUS_TOOBIG, sc->file, 0, 0,
+                                   "more than %d days inside the run change the obligations in force",
+                                   CASUS_SIM_MAX_EPOCHS);
+        }
+        sim->n_epochs = (int)m;
+        sim->epoch_day = casus__arena_memdup(&sim->arena, dv, m * sizeof(double));
+        casus__vec_free(&days, &sim->mem);
+        if (!sim->epoch_day)
+            goto oom;
+    }
+    NEW(sim->declared, (size_t)sim->n_epochs * (size_t)n);
+    NEW(sim->neutral_states, sc->n_events);
+    for (size_t i = 0; i < sc->n_events; i++) {
+        if (sc->events[i].kind != CASUS_EVENT_NEUTRALITY)
+            continue;
+        int s = sidx(sim, sc->events[i].state);
+        if (s < 0)
+            continue;
+        sim->neutral_states[sim->n_neutral_states++] = s;
+        for (int e = 0; e < sim->n_epochs; e++)
+            if (sim->start + (casus_day)sim->epoch_day[e] >= sc->events[i].on.lo)
+                sim->declared[(size_t)e * (size_t)n + (size_t)s] = 1;
+    }
+
+    /* The attacks, evaluated in parallel over slots. */
+    compile_ctx cc = {.sim = sim, .sc = sc};
+    for (size_t i = 0; i < sc->n_events; i++)
+        cc.has_treaty_events |= sc->events[i].treaty != NULL;
+    cc.n_pair_slots = (size_t)sim->n_epochs * (size_t)n * (size_t)n;
+    cc.n_open_slots = (size_t)sim->n_epochs * (size_t)sim->n_openings;
+    size_t total = cc.n_pair_slots + cc.n_open_slots;
+    n_wk = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+    wks = casus__mem_alloc(&sim->mem, n_wk * sizeof *wks);
+    if (!wks)
+        goto oom;
+    memset(wks, 0, n_wk * sizeof *wks);
+    for (unsigned k = 0; k < n_wk; k++) {
+        wks[k].c = &cc;
+        wks[k].lo = total * k / n_wk;
+        wks[k].hi = total * (k + 1) / n_wk;
+        wks[k].mem = sim->mem;
+        casus__vec_init(&wks[k].hits, sizeof(raw_hit));
+    }
+    {
+        pthread_t tid[64];
+        unsigned started = 0;
+        for (unsigned k = 1; k < n_wk; k++) {
+            if (pthread_create(&tid[k], NULL, work, &wks[k]) != 0) {
+                wks[k].status = casus_error_set(&wks[k].err, CASUS_IO, NULL, 0, 0, "cannot start a thread");
+                break;
+            }
+            started = k;
+        }
+        work(&wks[0]);
+        for (unsigned k = 1; k <= started; k++)
+            pthread_join(tid[k], NULL);
+    }
+    for (unsigned k = 0; k < n_wk; k++)
+        if (wks[k].status != CASUS_OK) {
+            if (err)
+                *err = wks[k].err;
+            st = wks[k].status;
+            goto fail;
+        }
+
+    /* Ties: distinct (obligation, class), sorted by obligor. */
+    {
+        size_t n_raw = 0;
+        for (unsigned k = 0; k < n_wk; k++)
+            n_raw += wks[k].hits.len;
+        n_keys_cap = n_raw + 1;
+        keys = casus__mem_alloc(&sim->mem, n_keys_cap * sizeof *keys);
+        if (!keys)
+            goto oom;
+        size_t q = 0;
+        for (unsigned k = 0; k < n_wk; k++)
+            for (size_t i = 0; i < wks[k].hits.len; i++) {
+                const raw_hit *h = &CASUS_VEC_AT(&wks[k].hits, raw_hit, i);
+                keys[q++] = (tie_key){h->ob, h->cls, sidx(sim, h->ob->obligor), sidx(sim, h->ob->beneficiary)};
+            }
+        if (q)
+            qsort(keys, q, sizeof *keys, cmp_tie_key);
+        size_t m = 0;
+        for (size_t i = 0; i < q; i++)
+            if (m == 0 || cmp_tie_key(&keys[i], &keys[m - 1]) != 0)
+                keys[m++] = keys[i];
+        sim->n_ties = (int32_t)m;
+        NEW(sim->ties, m);
+        int32_t pair = -1;
+        for (size_t i = 0; i < m; i++) {
+            sim_tie *t = &sim->ties[i];
+            bool new_pair = i == 0 || keys[i].obligor != keys[i - 1].obligor || keys[i].cls != keys[i - 1].cls ||
+                            keys[i].beneficiary != keys[i - 1].beneficiary;
+            if (new_pair)
+                pair++;
+            *t = (sim_tie){.obligor = keys[i].obligor, .beneficiary = keys[i].beneficiary, .cls = keys[i].cls,
+                           .timing = (uint8_t)casus__jm_timing_class(keys[i].ob->timing),
+                           .atop = (uint8_t)(keys[i].ob->treaty->from_atop != 0), .pair = pair, .ob = keys[i].ob};
+        }
+        sim->n_pairs = pair + 1;
+        /* Rank of each pull tie among all (cause order at equal status). */
+        int32_t *order;
+        NEW(order, m);
+        for (size_t i = 0; i < m; i++)
+            order[i] = (int32_t)i;
+        for (size_t i = 1; i < m; i++) { /* insertion sort: stable, m is small */
+            int32_t v = order[i];
+            size_t j = i;
+            while (j > 0 && casus__jm_cause_cmp(sim->ties[order[j - 1]].ob, 1, sim->ties[v].ob, 1) > 0) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = v;
+        }
+        for (size_t i = 0; i < m; i++)
+            sim->ties[order[i]].rank = (int32_t)i;
+        /* Pull ties by obligor (they are sorted by obligor already). */
+        NEW(sim->tie_off, n + 1);
+        NEW(sim->tie_by_obligor, m);
+        int32_t r = 0;
+        size_t i = 0;
+        for (int s = 0; s < n; s++) {
+            sim->tie_off[s] = r;
+            while (i < m && sim->ties[i].obligor == s) {
+                if (sim->ties[i].cls < 2)
+                    sim->tie_by_obligor[r++] = (int32_t)i;
+                i++;
+            }
+        }
+        sim->tie_off[n] = r;
+        /* Cause slots: per state, none, event, then each (treaty, article). */
+        NEW(sim->cause_off, n + 1);
+        NEW(sim->cause_ob, 2 * (size_t)n + m);
+        int32_t slot = 0;
+        for (int s = 0; s < n; s++) {
+            sim->cause_off[s] = slot;
+            sim->cause_ob[slot++] = NULL;
+            sim->cause_ob[slot++] = NULL;
+            int32_t base = slot;
+            for (int32_t k = sim->tie_off[s]; k < sim->tie_off[s + 1]; k++) {
+                sim_tie *t = &sim->ties[sim->tie_by_obligor[k]];
+                int32_t found = -1;
+                for (int32_t z = base; z < slot && found < 0; z++)
+                    if (sim->cause_ob[z]->treaty == t->ob->treaty && sim->cause_ob[z]->article == t->ob->article)
+                        found = z;
+                if (found < 0) {
+                    found = slot;
+                    sim->cause_ob[slot++] = t->ob;
+                }
+                t->cause = found - sim->cause_off[s];
+            }
+        }
+        sim->cause_off[n] = slot;
+        sim->n_cause_slots = slot;
+
+        /* Hits in CSR, epoch-major, from the raw hits in slot order. */
+        size_t n_pair_hits = 0, n_open_hits = 0;
+        for (unsigned k = 0; k < n_wk; k++)
+            for (size_t h = 0; h < wks[k].hits.len; h++)
+                if (CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot < cc.n_pair_slots)
+                    n_pair_hits++;
+                else
+                    n_open_hits++;
+        NEW(sim->pair_off, cc.n_pair_slots + 1);
+        NEW(sim->hits, n_pair_hits);
+        NEW(sim->open_off, cc.n_open_slots + 1);
+        NEW(sim->open_hits, n_open_hits);
+        size_t ph = 0, oh = 0, next_pair = 0, next_open = 0;
+        for (unsigned k = 0; k < n_wk; k++)
+            for (size_t h = 0; h < wks[k].hits.len; h++) {
+                const raw_hit *x = &CASUS_VEC_AT(&wks[k].hits, raw_hit, h);
+                tie_key key = {x->ob, x->cls, sidx(sim, x->ob->obligor), sidx(sim, x->ob->beneficiary)};
+                int tie = find_tie(keys, sim->n_ties, &key);
+                if (x->slot < cc.n_pair_slots) {
+                    while (next_pair <= x->slot)
+                        sim->pair_off[next_pair++] = (int32_t)ph;
+                    sim->hits[ph++] = (sim_hit){tie, x->status};
+                } else {
+                    size_t os = x->slot - cc.n_pair_slots;
+                    while (next_open <= os)
+                        sim->open_off[next_open++] = (int32_t)oh;
+                    sim->open_hits[oh++] = (sim_hit){tie, x->status};
+                }
+            }
+        while (next_pair <= cc.n_pair_slots)
+            sim->pair_off[next_pair++] = (int32_t)ph;
+        while (next_open <= cc.n_open_slots)
+            sim->open_off[next_open++] = (int32_t)oh;
+        sim->n_hits = ph;
+        sim->n_open_hits = oh;
+    }
+    for (unsigned k = 0; k < n_wk; k++)
+        casus__vec_free(&wks[k].hits, &sim->mem);
+    casus__mem_free(&sim->mem, wks, n_wk * sizeof *wks);
+    wks = NULL;
+    casus__mem_free(&sim->mem, keys, n_keys_cap * sizeof *keys);
+    keys = NULL;
+    casus_jm_data_free(jd);
+    jd = NULL;
+
+    /* The model's constants. */
+    for (int k = 0; k < CASUS_JM_FEATURE_COUNT; k++)
+        sim->beta_local[k] = params->beta[k];
+    sim->beta_local[CASUS_JM_LOG_CINC_SIDE] = 0;
+    sim->beta_local[CASUS_JM_LOG_CINC_OTHER] = 0;
+    sim->beta_local[CASUS_JM_BAND_WEEK] = sim->beta_local[CASUS_JM_BAND_MONTH] = sim->beta_local[CASUS_JM_BAND_YEAR] = 0;
+    sim->band_factor[0] = exp(params->beta[CASUS_JM_BAND_WEEK]);
+    sim->band_factor[1] = exp(params->beta[CASUS_JM_BAND_MONTH]);
+    sim->band_factor[2] = exp(params->beta[CASUS_JM_BAND_YEAR]);
+    sim->band_factor[3] = 1;
+
+    /* Tally layout. */
+    sim->bin_width = sim->horizon <= 4096 ? 1 : (sim->horizon + 4095) / 4096;
+    sim->n_bins = sim->horizon / sim->bin_width + 1;
+    static const int cps[] = {1, 7, 14, 30, 60, 90, 180, 365, 730, 1825, 3650};
+    for (size_t k = 0; k < sizeof cps / sizeof cps[0]; k++)
+        if (cps[k] < sim->horizon)
+            sim->checkpoints[sim->n_checkpoints++] = cps[k];
+    sim->checkpoints[sim->n_checkpoints++] = sim->horizon;
+    size_t off = 0;
+    sim->t_trials = off, off += 1;
+    sim->t_joined = off, off += 2 * (size_t)n;
+    sim->t_hist = off, off += (size_t)n * (size_t)sim->n_bins;
+    sim->t_cause = off, off += (size_t)sim->n_cause_slots;
+    sim->t_size = off, off += (size_t)n + 1;
+    sim->t_major = off, off += 1;
+    sim->t_nuclear = off, off += 1;
+    sim->t_timeline = off, off += (size_t)sim->n_checkpoints * ((size_t)n + 1);
+    sim->t_total = off;
+
+    /* The template: the war after its day-0 events. */
+    st = casus__sim_scratch_init(sim, &sim->tmpl, &sim->mem);
+    if (st != CASUS_OK)
+        goto oom;
+    casus__sim_template(sim, &sim->tmpl);
+    *out = sim;
+    return CASUS_OK;
+
+oom:
+    st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory compiling the scenario");
+fail:
+    if (wks) {
+        for (unsigned k = 0; k < n_wk; k++)
+            casus__vec_free(&wks[k].hits, &sim->mem);
+        casus__mem_free(&sim->mem, wks, n_wk * sizeof *wks);
+    }
+    if (keys)
+        casus__mem_free(&sim->mem, keys, n_keys_cap * sizeof *keys);
+    casus_jm_data_free(jd);
+    casus_sim_free(sim);
+    return st;
+}
+#undef NEW
+
+void casus_sim_free(casus_sim *sim)
+{
+    if (!sim)
+        return;
+    casus_mem mem = sim->mem;
+    if (sim->tmpl.side)
+        casus__sim_scratch_free(sim, &sim->tmpl, &mem);
+    casus__arena_free(&sim->arena);
+    casus__mem_free(&mem, sim, sizeof *sim);
+}
+
+void casus_sim_get_info(const casus_sim *sim, casus_sim_info *info)
+{
+    info->n_states = (size_t)sim->n;
+    info->n_epochs = (size_t)sim->n_epochs;
+    info->n_findings = sim->n_hits + sim->n_open_hits;
+    info->n_ties = (size_t)sim->n_ties;
+    info->horizon = sim->horizon;
+    info->start = sim->start;
+}
