@@ -54,7 +54,7 @@ typedef struct casus_fit_war {
     size_t n_rows;          /* candidate-side rows over all segments */
     size_t n_events;        /* entries with a candidate row: in the likelihood */
     size_t n_unmodelled;    /* entries by states that were no candidate */
-    const casus_attack *openings; /* the opening attacks (day-0 initiators on the others) */
+    const casus_attack *openings; /* the opening attacks: each day-0 state of side 1 on each of side 2 */
     size_t n_openings;
     /* The rows of day 0 (the first segment), two per candidate, by ccode:
      * what the static baselines and the day-0 forecasts read. */

@@ -18,6 +18,8 @@ extern const char cmd_export_usage[];
 int cmd_reliability(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 extern const char cmd_fit_usage[];
+int cmd_backtest(int argc, char **argv);
+extern const char cmd_backtest_usage[];
 extern const char cmd_reliability_usage[];
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -103,6 +105,8 @@ const cli_command cli_commands[] = {
     {"reliability", cmd_reliability, "were the alliances the COW wars set off honoured? case by case, with rates",
      cmd_reliability_usage},
     {"fit", cmd_fit, "fit the join model to the COW wars by maximum likelihood", cmd_fit_usage},
+    {"backtest", cmd_backtest, "score the join model and five baselines on wars held out of the fit",
+     cmd_backtest_usage},
     {"simulate", cmd_simulate, "simulate how far a scenario's war spreads, and how fast", cmd_simulate_usage},
     {"help", cmd_help, "show help for a command", "Usage: casus help [COMMAND]\n"},
     {"version", cmd_version, "print the version", "Usage: casus version\n"},

@@ -114,15 +114,14 @@ static casus_status build_war(const casus_mem *mem, const casus_world *world, co
     if ((st = casus_jm_data_create(world, start, &jd, err)) != CASUS_OK)
         goto done;
 
-    /* Openings: each day-0 initiator of side 1 on each day-0 state of side
-     * 2; when side 1 has no initiator on day 0, every day-0 state of it. */
-    bool any_init = false;
-    for (size_t i = 0; i < h->n_day0; i++)
-        any_init |= h->belligerents[i].initiator && h->belligerents[i].side == s1;
+    /* Openings: every state fighting on day 0 on the initiators' side
+     * attacks every state fighting on day 0 on the other side, so that all
+     * of them are in the war from its first moment (the engine takes the
+     * opening attacks as its only way in on day 0). */
     size_t n_open = 0;
     for (size_t i = 0; i < h->n_day0; i++) {
         const casus_history_belligerent *a = &h->belligerents[i];
-        if (a->side != s1 || (any_init && !a->initiator))
+        if (a->side != s1)
             continue;
         for (size_t j = 0; j < h->n_day0; j++)
             if (h->belligerents[j].side != s1)
