@@ -15,7 +15,7 @@ int cmd_backtest(int argc, char **argv);
 /* The penalty when none is given: what 5-fold cross-validation over all 95
  * wars chooses (docs/fit.md); --penalty cv cross-validates inside every
  * training set instead, at about 30 times the cost. */
-#define DEFAULT_PENALTY 3.0
+#define DEFAULT_PENALTY 30.0
 
 const char cmd_backtest_usage[] =
     "Usage: casus backtest [--split war|era] [--war N] [--trials N] [--seed S] [--threads T]\n"
@@ -39,8 +39,8 @@ const char cmd_backtest_usage[] =
     "      --war N            score war N only, from a fit without it\n"
     "      --trials N         cascade trials per war (default 10000)\n"
     "      --seed S           Philox seed of the trials and the bootstrap (default 1)\n"
-    "      --threads T        accepted for symmetry with simulate; trials run on one\n"
-    "      --penalty L|cv     the fits' L2 penalty (default 3); cv: cross-validated\n"
+    "      --threads T        threads for compiling each war's obligation graph (default 1)\n"
+    "      --penalty L|cv     the fits' L2 penalty (default 30); cv: cross-validated\n"
     "                         inside each training set\n"
     "      --window DAYS      first-day rule: entrants within DAYS count as day 0\n"
     "  -f, --format FMT       text (default) or json\n"

@@ -347,7 +347,7 @@ static casus_status forecast_casus(const casus_world *world, const casus_fit_war
                          .n_sources = 1, .attacks = att, .n_attacks = fw->n_openings, .start = h->first_day.lo,
                          .horizon = h->length - 1, .trials = o->trials, .seed = o->seed};
     casus_sim *sim = NULL;
-    casus_status st = casus_sim_compile(world, &sc, params, NULL, 1, &sim, err);
+    casus_status st = casus_sim_compile(world, &sc, params, NULL, o->threads ? o->threads : 1, &sim, err);
     uint64_t any = 0;
     for (uint64_t k = 0; k < o->trials && st == CASUS_OK; k++) {
         size_t n = 0;

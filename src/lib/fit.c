@@ -21,7 +21,7 @@ enum { F = CASUS_JM_FEATURE_COUNT };
  * (the objective is a log-likelihood over hundreds of events). */
 #define GRAD_TOL 1e-6
 
-const double casus_fit_penalties[CASUS_FIT_N_PENALTIES] = {0.01, 0.1, 0.3, 1.0, 3.0, 10.0};
+const double casus_fit_penalties[CASUS_FIT_N_PENALTIES] = {0.3, 1.0, 3.0, 10.0, 30.0, 100.0};
 
 /* One exposure row: x and how many days it was at risk. */
 typedef struct fit_row {
