@@ -130,10 +130,18 @@ const char *source_dir(void)
     return s ? s : ".";
 }
 
+/* The dataset directory as an absolute path, so that tests which link to
+ * it from a temporary directory work whether CASUS_TEST_DATA is relative or
+ * not. */
 const char *test_data_dir(void)
 {
+    static char resolved[4096];
     const char *s = getenv("CASUS_TEST_DATA");
-    return s ? s : "../shared/data";
+    if (!s || !*s)
+        s = "../shared/data";
+    if (!resolved[0] && !realpath(s, resolved))
+        return s;
+    return resolved;
 }
 
 char *make_temp_dir(void)

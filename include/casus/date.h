@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "casus/extern.h"
 #include "casus/status.h"
 
 typedef int32_t casus_day;
@@ -21,7 +22,7 @@ typedef int32_t casus_day;
 
 /* Three-valued truth, used by every condition casus evaluates. */
 typedef enum casus_truth { CASUS_FAILED = 0, CASUS_HELD = 1, CASUS_UNKNOWN = 2 } casus_truth;
-const char *casus_truth_str(casus_truth truth); /* "held", "failed", "not decidable" */
+CASUS_EXTERN const char *casus_truth_str(casus_truth truth); /* "held", "failed", "not decidable" */
 
 /* The days a possibly partial date may denote, inclusive.  lo == hi for a
  * full date. */
@@ -38,36 +39,36 @@ typedef struct casus_period {
     casus_span end;
 } casus_period;
 
-bool casus_date_valid(int year, int month, int day);
-casus_day casus_day_from_ymd(int year, int month, int day);
-void casus_day_to_ymd(casus_day day, int *year, int *month, int *mday);
-int casus_days_in_month(int year, int month);
+CASUS_EXTERN bool casus_date_valid(int year, int month, int day);
+CASUS_EXTERN casus_day casus_day_from_ymd(int year, int month, int day);
+CASUS_EXTERN void casus_day_to_ymd(casus_day day, int *year, int *month, int *mday);
+CASUS_EXTERN int casus_days_in_month(int year, int month);
 
 /* Parses exactly "YYYY-MM-DD" (n bytes, no more, no less) into *day.
  * CASUS_PARSE when the shape is wrong, CASUS_RANGE when the date does not
  * exist (2025-02-30). */
-casus_status casus_date_parse(const char *text, size_t n, casus_day *day /* OUT */);
+CASUS_EXTERN casus_status casus_date_parse(const char *text, size_t n, casus_day *day /* OUT */);
 
 /* Writes "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). */
-void casus_date_format(casus_day day, char buf[11]);
+CASUS_EXTERN void casus_date_format(casus_day day, char buf[11]);
 
 /* The span of a partial date: month <= 0 means unknown month, mday <= 0
  * unknown day.  The year must be known.  A day beyond the month's length is
  * clamped to it. */
-casus_span casus_span_partial(int year, int month, int mday);
-casus_span casus_span_day(casus_day day);
-casus_span casus_span_open(void); /* the open end */
-bool casus_span_is_open(casus_span span);
+CASUS_EXTERN casus_span casus_span_partial(int year, int month, int mday);
+CASUS_EXTERN casus_span casus_span_day(casus_day day);
+CASUS_EXTERN casus_span casus_span_open(void); /* the open end */
+CASUS_EXTERN bool casus_span_is_open(casus_span span);
 
-casus_period casus_period_make(casus_span start, casus_span end);
+CASUS_EXTERN casus_period casus_period_make(casus_span start, casus_span end);
 /* Whether day lies in the period: held, failed, or unknown when it falls in
  * the uncertainty of a partial start or end. */
-casus_truth casus_period_contains(const casus_period *period, casus_day day);
+CASUS_EXTERN casus_truth casus_period_contains(const casus_period *period, casus_day day);
 /* The intersection of two periods (the later start, the earlier end). */
-casus_period casus_period_intersect(const casus_period *a, const casus_period *b);
+CASUS_EXTERN casus_period casus_period_intersect(const casus_period *a, const casus_period *b);
 /* Formats "YYYY-MM-DD" or "YYYY-MM" or "YYYY" for a span that is a full
  * day, a whole month or a whole year; "YYYY-MM-DD..YYYY-MM-DD" otherwise;
  * "open" for an open end.  buf needs 24 bytes. */
-void casus_span_format(casus_span span, char buf[24]);
+CASUS_EXTERN void casus_span_format(casus_span span, char buf[24]);
 
 #endif

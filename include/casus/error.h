@@ -7,6 +7,7 @@
 #define CASUS_ERROR_H
 
 #include <stddef.h>
+#include "casus/extern.h"
 #include "casus/status.h"
 
 typedef struct casus_error {
@@ -18,11 +19,11 @@ typedef struct casus_error {
     char context[256];  /* the offending input line, for a caret display; may be "" */
 } casus_error;
 
-void casus_error_clear(casus_error *err);
+CASUS_EXTERN void casus_error_clear(casus_error *err);
 
 /* Fills err (when not NULL) and returns status, so callers can write
  * `return casus_error_set(err, CASUS_PARSE, ...);`. */
-casus_status casus_error_set(casus_error *err, casus_status status, const char *file,
+CASUS_EXTERN casus_status casus_error_set(casus_error *err, casus_status status, const char *file,
                              int line, int col, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
@@ -30,11 +31,11 @@ casus_status casus_error_set(casus_error *err, casus_status status, const char *
     ;
 
 /* Copies the text of line `line` (1-based) of buf into err->context. */
-void casus_error_set_context(casus_error *err, const char *buf, size_t len, int line);
+CASUS_EXTERN void casus_error_set_context(casus_error *err, const char *buf, size_t len, int line);
 
 /* Formats "file:line:col: message" (parts that are unknown are left out),
  * followed, when a context line is known, by the line and a caret under the
  * column.  Returns the length snprintf would write. */
-int casus_error_format(const casus_error *err, char *buf, size_t size);
+CASUS_EXTERN int casus_error_format(const casus_error *err, char *buf, size_t size);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 
+#include "casus/extern.h"
 #include "casus/date.h"
 #include "casus/error.h"
 #include "casus/world.h"
@@ -76,16 +77,16 @@ typedef casus_status (*casus_dyad_fn)(void *ud, const casus_dyad *row);
 /* Produces the rows.  CASUS_INVALID when the options are out of range or
  * the world holds no state-system spells (or, for the ATOP source, no ATOP
  * alliance), with a message in err. */
-casus_status casus_dyads_scan(const casus_world *world, const casus_dyads_opts *opts, casus_dyad_fn fn,
+CASUS_EXTERN casus_status casus_dyads_scan(const casus_world *world, const casus_dyads_opts *opts, casus_dyad_fn fn,
                               void *ud, casus_error *err);
 
 /* Writes the rows as CSV (a header line, then one line per row) or JSON (an
  * array of objects, one per row; NA as null).  CASUS_IO on a write error. */
-casus_status casus_dyads_write(const casus_world *world, const casus_dyads_opts *opts,
+CASUS_EXTERN casus_status casus_dyads_write(const casus_world *world, const casus_dyads_opts *opts,
                                casus_dyads_format format, FILE *out, casus_error *err);
 
 /* The column names, NULL-terminated: ccode1, ccode2, year (or start, end),
  * atop_alliance ... atop_consul. */
-const char *const *casus_dyads_columns(casus_dyads_unit unit);
+CASUS_EXTERN const char *const *casus_dyads_columns(casus_dyads_unit unit);
 
 #endif

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "casus/extern.h"
 #include "casus/error.h"
 
 /* Caps on what the manifest and fetching accept. */
@@ -46,24 +47,24 @@ typedef struct casus_dataset_file {
 typedef struct casus_manifest casus_manifest;
 
 /* Parses manifest text; name is used in messages (file:line:col). */
-casus_status casus_manifest_parse(const char *name, const char *text, size_t len,
+CASUS_EXTERN casus_status casus_manifest_parse(const char *name, const char *text, size_t len,
                                   casus_manifest **manifest /* OUT */, casus_error *err);
-casus_status casus_manifest_load(const char *path, casus_manifest **manifest /* OUT */, casus_error *err);
+CASUS_EXTERN casus_status casus_manifest_load(const char *path, casus_manifest **manifest /* OUT */, casus_error *err);
 /* Frees the manifest; accepts NULL; cannot fail. */
-void casus_manifest_free(casus_manifest *manifest);
-size_t casus_manifest_count(const casus_manifest *manifest);
-const casus_dataset_file *casus_manifest_at(const casus_manifest *manifest, size_t i);
+CASUS_EXTERN void casus_manifest_free(casus_manifest *manifest);
+CASUS_EXTERN size_t casus_manifest_count(const casus_manifest *manifest);
+CASUS_EXTERN const casus_dataset_file *casus_manifest_at(const casus_manifest *manifest, size_t i);
 /* The entry for a relative path ("cow/states2016.csv"); NULL when none. */
-const casus_dataset_file *casus_manifest_find(const casus_manifest *manifest, const char *file);
+CASUS_EXTERN const casus_dataset_file *casus_manifest_find(const casus_manifest *manifest, const char *file);
 
 /* SHA-256 and size of a file on disk.  CASUS_NOTFOUND when it does not
  * exist, CASUS_IO when it cannot be read. */
-casus_status casus_sha256_file(const char *path, uint8_t sha256[32] /* OUT */, uint64_t *bytes /* OUT */,
+CASUS_EXTERN casus_status casus_sha256_file(const char *path, uint8_t sha256[32] /* OUT */, uint64_t *bytes /* OUT */,
                                casus_error *err);
 /* Whether data_dir holds the file with the manifest's size and SHA-256:
  * CASUS_OK, CASUS_NOTFOUND (missing), CASUS_CHECKSUM (other bytes), or
  * CASUS_IO.  The error names the file and both checksums. */
-casus_status casus_dataset_verify(const char *data_dir, const casus_dataset_file *file, casus_error *err);
+CASUS_EXTERN casus_status casus_dataset_verify(const char *data_dir, const casus_dataset_file *file, casus_error *err);
 
 /* Where a fetcher takes files from. */
 typedef struct casus_fetch_opts {
@@ -85,11 +86,11 @@ typedef enum casus_fetch_result {
 
 typedef struct casus_fetcher casus_fetcher;
 
-casus_status casus_fetcher_create(const casus_fetch_opts *opts, casus_fetcher **fetcher /* OUT */,
+CASUS_EXTERN casus_status casus_fetcher_create(const casus_fetch_opts *opts, casus_fetcher **fetcher /* OUT */,
                                   casus_error *err);
 /* Removes the fetcher's scratch files (downloaded archives); accepts NULL;
  * cannot fail. */
-void casus_fetcher_free(casus_fetcher *fetcher);
+CASUS_EXTERN void casus_fetcher_free(casus_fetcher *fetcher);
 /* Fetches one file of the manifest into the data directory.  Errors:
  * CASUS_CHECKSUM (wrong size or SHA-256), CASUS_NOTFOUND (no such file in a
  * local mirror, no such member in an archive), CASUS_NETWORK (connection,
@@ -97,10 +98,10 @@ void casus_fetcher_free(casus_fetcher *fetcher);
  * than expected), CASUS_PARSE (an archive libarchive cannot read), CASUS_IO
  * (local files).  The error's file is the manifest path and its message
  * names the address. */
-casus_status casus_fetcher_get(casus_fetcher *fetcher, const casus_dataset_file *file,
+CASUS_EXTERN casus_status casus_fetcher_get(casus_fetcher *fetcher, const casus_dataset_file *file,
                                casus_fetch_result *result /* OUT */, casus_error *err);
 /* The address the fetcher takes file from: a URL, "URL [member]", or a
  * local path.  Writes at most size bytes (NUL included) into buf. */
-void casus_fetcher_source(const casus_fetcher *fetcher, const casus_dataset_file *file, char *buf, size_t size);
+CASUS_EXTERN void casus_fetcher_source(const casus_fetcher *fetcher, const casus_dataset_file *file, char *buf, size_t size);
 
 #endif

@@ -157,6 +157,11 @@ CASUS_EXTERN void casus_scenario_free(casus_scenario *scenario);
 
 /* The source with the key, or NULL. */
 CASUS_EXTERN const casus_source *casus_scenario_source(const casus_scenario *scenario, const char *key);
+/* The path of the scenario's events file: events_file as written when it
+ * is absolute, else joined to the directory of the scenario's file name.
+ * CASUS_NOTFOUND when the scenario names none, CASUS_RANGE when buf (of
+ * size bytes) is too small; buf holds a NUL-terminated path on CASUS_OK. */
+CASUS_EXTERN casus_status casus_scenario_events_path(const casus_scenario *scenario, char *buf, size_t size);
 /* Whether the state is in an opening attack (as attacker or target). */
 CASUS_EXTERN bool casus_scenario_opens(const casus_scenario *scenario, int ccode);
 

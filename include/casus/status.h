@@ -5,6 +5,8 @@
 #ifndef CASUS_STATUS_H
 #define CASUS_STATUS_H
 
+#include "casus/extern.h"
+
 #define CASUS_STATUS_MAP(XX)                                   \
     XX(OK, "ok")                                               \
     XX(NOMEM, "out of memory")                                 \
@@ -15,7 +17,8 @@
     XX(RANGE, "value out of range")                            \
     XX(TOOBIG, "input too large")                              \
     XX(CHECKSUM, "checksum mismatch")                          \
-    XX(NETWORK, "network error")
+    XX(NETWORK, "network error")                               \
+    XX(UNFINISHED, "the world is not finished")
 
 typedef enum casus_status {
 #define CASUS__STATUS_ENUM(name, msg) CASUS_##name,
@@ -25,8 +28,8 @@ typedef enum casus_status {
 } casus_status;
 
 /* A short English message for a status ("out of memory"); never NULL. */
-const char *casus_status_str(casus_status status);
+CASUS_EXTERN const char *casus_status_str(casus_status status);
 /* The status's name without prefix ("NOMEM"); never NULL. */
-const char *casus_status_name(casus_status status);
+CASUS_EXTERN const char *casus_status_name(casus_status status);
 
 #endif

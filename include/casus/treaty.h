@@ -14,6 +14,7 @@
 #define CASUS_TREATY_H
 
 #include <stddef.h>
+#include "casus/extern.h"
 #include "casus/date.h"
 
 /* What a rule obliges the obligor to do (ATOP's five obligation types). */
@@ -73,17 +74,17 @@ typedef enum casus_end { CASUS_END_MAP(CASUS__ENUM_END) CASUS_END_COUNT } casus_
 typedef enum casus_text_status { CASUS_TEXT_MAP(CASUS__ENUM_TEXT) CASUS_TEXT_COUNT } casus_text_status;
 #undef CASUS__ENUM_TEXT
 
-const char *casus_kind_str(casus_kind kind);
-const char *casus_trigger_str(casus_trigger trigger);
-const char *casus_timing_str(casus_timing timing);
-const char *casus_end_str(casus_end end);
-const char *casus_text_status_str(casus_text_status status);
+CASUS_EXTERN const char *casus_kind_str(casus_kind kind);
+CASUS_EXTERN const char *casus_trigger_str(casus_trigger trigger);
+CASUS_EXTERN const char *casus_timing_str(casus_timing timing);
+CASUS_EXTERN const char *casus_end_str(casus_end end);
+CASUS_EXTERN const char *casus_text_status_str(casus_text_status status);
 /* Reverse look-ups; return -1 when the word is not one of the names. */
-int casus_kind_from_str(const char *s, size_t n);
-int casus_trigger_from_str(const char *s, size_t n);
-int casus_timing_from_str(const char *s, size_t n);
-int casus_end_from_str(const char *s, size_t n);
-int casus_text_status_from_str(const char *s, size_t n);
+CASUS_EXTERN int casus_kind_from_str(const char *s, size_t n);
+CASUS_EXTERN int casus_trigger_from_str(const char *s, size_t n);
+CASUS_EXTERN int casus_timing_from_str(const char *s, size_t n);
+CASUS_EXTERN int casus_end_from_str(const char *s, size_t n);
+CASUS_EXTERN int casus_text_status_from_str(const char *s, size_t n);
 
 /* What the obligor must do (a bit set). */
 enum {
@@ -94,7 +95,7 @@ enum {
     CASUS_ACT_REFRAIN = 1u << 4,  /* not attack the beneficiary (non-aggression) */
 };
 /* Writes the action names ("military other") into buf. */
-void casus_actions_format(unsigned actions, char *buf, size_t size);
+CASUS_EXTERN void casus_actions_format(unsigned actions, char *buf, size_t size);
 
 /* A condition the event must meet for the rule to bind. */
 typedef enum casus_cond_kind {
@@ -111,6 +112,11 @@ typedef enum casus_cond_kind {
     CASUS_COND_UNDECIDABLE,         /* a condition no event can decide; `text` says which */
     CASUS_COND_COUNT
 } casus_cond_kind;
+
+/* At most this many conditions in one rule: the treaty parser refuses a
+ * rule with more (file:line:col), casus_world_finish() a world holding one,
+ * and casus_who() evaluates every one of them. */
+#define CASUS_MAX_RULE_CONDITIONS 48
 
 typedef struct casus_condition {
     casus_cond_kind kind;

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "casus/extern.h"
 #include "casus/date.h"
 #include "casus/error.h"
 #include "casus/world.h"
@@ -51,10 +52,10 @@ typedef struct casus_war_date {
  * marks for the parts the file does not give and a note saying so
  * ("day unknown", "month and day unknown"); "unknown"; "ongoing on
  * 2007-12-31"; or "" for NONE.  buf needs 40 bytes. */
-void casus_war_date_format(const casus_war_date *date, char buf[40]);
+CASUS_EXTERN void casus_war_date_format(const casus_war_date *date, char buf[40]);
 /* The same as ISO-like text for machines: "1914-07-29", "1848-04",
  * "1848", "" for unknown or none, "ongoing".  buf needs 16 bytes. */
-void casus_war_date_iso(const casus_war_date *date, char buf[16]);
+CASUS_EXTERN void casus_war_date_iso(const casus_war_date *date, char buf[16]);
 
 /* A participant's outcome (codebook, "Outcome"). */
 typedef enum casus_war_outcome {
@@ -68,7 +69,7 @@ typedef enum casus_war_outcome {
     CASUS_WAR_CHANGED_SIDES = 8
 } casus_war_outcome;
 /* "winner", "loser", "compromise", ...; "?" for a value outside the list. */
-const char *casus_war_outcome_str(casus_war_outcome outcome);
+CASUS_EXTERN const char *casus_war_outcome_str(casus_war_outcome outcome);
 
 /* One row of the file: a state's part in a war on one side. */
 typedef struct casus_war_participant {
@@ -98,25 +99,25 @@ typedef struct casus_war {
 
 /* Creates an empty handle; the _with form routes every allocation through
  * fn (see casus_alloc_fn in casus/world.h). */
-casus_status casus_wars_create(casus_wars **wars /* OUT */, casus_error *err);
-casus_status casus_wars_create_with(casus_alloc_fn fn, void *ud, casus_wars **wars /* OUT */,
+CASUS_EXTERN casus_status casus_wars_create(casus_wars **wars /* OUT */, casus_error *err);
+CASUS_EXTERN casus_status casus_wars_create_with(casus_alloc_fn fn, void *ud, casus_wars **wars /* OUT */,
                                     casus_error *err);
 /* Frees the handle and all it owns; accepts NULL; cannot fail. */
-void casus_wars_free(casus_wars *wars);
+CASUS_EXTERN void casus_wars_free(casus_wars *wars);
 
 /* Parses the text of an Inter-State War Data v4.0 file (name is used in
  * messages).  A handle holds one file: loading into a handle that already
  * holds wars is CASUS_INVALID. */
-casus_status casus_wars_load_text(casus_wars *wars, const char *name, const char *text, size_t len,
+CASUS_EXTERN casus_status casus_wars_load_text(casus_wars *wars, const char *name, const char *text, size_t len,
                                   casus_error *err);
-casus_status casus_wars_load_file(casus_wars *wars, const char *path, casus_error *err);
+CASUS_EXTERN casus_status casus_wars_load_file(casus_wars *wars, const char *path, casus_error *err);
 /* Loads CASUS_WARS_FILE under the data directory data_dir. */
-casus_status casus_wars_load_dir(casus_wars *wars, const char *data_dir, casus_error *err);
+CASUS_EXTERN casus_status casus_wars_load_dir(casus_wars *wars, const char *data_dir, casus_error *err);
 
-size_t casus_wars_count(const casus_wars *wars);
+CASUS_EXTERN size_t casus_wars_count(const casus_wars *wars);
 /* The i-th war in war-number order; NULL when i is out of range. */
-const casus_war *casus_wars_at(const casus_wars *wars, size_t i);
+CASUS_EXTERN const casus_war *casus_wars_at(const casus_wars *wars, size_t i);
 /* The war with that WarNum; NULL when there is none. */
-const casus_war *casus_wars_find(const casus_wars *wars, int number);
+CASUS_EXTERN const casus_war *casus_wars_find(const casus_wars *wars, int number);
 
 #endif

@@ -50,7 +50,7 @@ const char cmd_data_usage[] =
     "  casus data fetch\n"
     "  casus data fetch --from /media/mirror/casus-data --data ./data-dir\n";
 
-enum { OPT_FROM = 256, OPT_DATA, OPT_FORCE, OPT_MANIFEST, OPT_SHARE };
+enum { OPT_FROM = 256, OPT_FORCE, OPT_MANIFEST };
 
 typedef struct data_opts {
     const char *from;
@@ -149,9 +149,9 @@ static void data_list(const casus_dataset_file **files, int n)
 int cmd_data(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"from", required_argument, NULL, OPT_FROM},         {"data", required_argument, NULL, OPT_DATA},
+        {"from", required_argument, NULL, OPT_FROM},         CLI_LONGOPT_DATA,
         {"force", no_argument, NULL, OPT_FORCE},             {"manifest", required_argument, NULL, OPT_MANIFEST},
-        {"share", required_argument, NULL, OPT_SHARE},       {"help", no_argument, NULL, 'h'},
+        CLI_LONGOPT_SHARE,                                   {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     if (argc < 2)
         return cli_usage_error("data", "which? fetch, verify or list");
@@ -163,20 +163,24 @@ int cmd_data(int argc, char **argv)
     if (strcmp(sub, "fetch") != 0 && strcmp(sub, "verify") != 0 && strcmp(sub, "list") != 0)
         return cli_usage_error("data", "unknown subcommand '%s' (fetch, verify or list)", sub);
     data_opts o = {0};
+    cli_world_opts shared = {0};
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc - 1, argv + 1, "h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_FROM: o.from = optarg; break;
-        case OPT_DATA: o.data = optarg; break;
         case OPT_FORCE: o.force = true; break;
         case OPT_MANIFEST: o.manifest = optarg; break;
-        case OPT_SHARE: o.share = optarg; break;
         case 'h': fputs(cmd_data_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("data", "unknown or incomplete option '%s'", argv[optind]);
+        default:
+            if (cli_world_option(c, optarg, &shared))
+                break;
+            return cli_usage_error("data", "unknown or incomplete option '%s'", argv[optind]);
         }
     }
+    o.data = shared.data;
+    o.share = shared.share;
     bool is_fetch = strcmp(sub, "fetch") == 0;
     if (!is_fetch && (o.from || o.force))
         return cli_usage_error("data", "--from and --force go with fetch only");

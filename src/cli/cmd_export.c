@@ -46,8 +46,7 @@ const char cmd_export_usage[] =
     "Example (the whole table is: --from 1816 --to 2018 --output atop_ddy.csv):\n"
     "  casus export dyads --directed --from 1832 --to 1833\n";
 
-enum { OPT_DIRECTED = 256, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_NO_CARRY, OPT_KEEP_FALSE, OPT_SHARE,
-       OPT_TREATIES, OPT_DATA };
+enum { OPT_DIRECTED = 256, OPT_FROM, OPT_TO, OPT_SOURCE, OPT_NO_CARRY, OPT_KEEP_FALSE };
 
 static bool parse_year(const char *s, int *out)
 {
@@ -66,9 +65,8 @@ static int export_dyads(int argc, char **argv)
         {"from", required_argument, NULL, OPT_FROM},   {"to", required_argument, NULL, OPT_TO},
         {"format", required_argument, NULL, 'f'},      {"output", required_argument, NULL, 'o'},
         {"source", required_argument, NULL, OPT_SOURCE}, {"no-carry", no_argument, NULL, OPT_NO_CARRY},
-        {"keep-false-dyads", no_argument, NULL, OPT_KEEP_FALSE}, {"share", required_argument, NULL, OPT_SHARE},
-        {"treaties", required_argument, NULL, OPT_TREATIES}, {"data", required_argument, NULL, OPT_DATA},
-        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+        {"keep-false-dyads", no_argument, NULL, OPT_KEEP_FALSE}, CLI_LONGOPT_SHARE, CLI_LONGOPT_TREATIES,
+        CLI_LONGOPT_DATA, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     casus_dyads_opts o = {.from_year = 1816, .to_year = 2018, .unit = CASUS_DYADS_YEAR, .source = CASUS_DYADS_ATOP};
     casus_dyads_format format = CASUS_DYADS_CSV;
     const char *output = NULL;
@@ -113,11 +111,10 @@ static int export_dyads(int argc, char **argv)
             break;
         case OPT_NO_CARRY: o.flags |= CASUS_DYADS_NO_CARRY; break;
         case OPT_KEEP_FALSE: o.flags |= CASUS_DYADS_KEEP_FALSE; break;
-        case OPT_SHARE: wo.share = optarg; break;
-        case OPT_TREATIES: wo.treaties = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
         case 'h': cli_print_help(cli_find("export"), stdout); return EXIT_OK;
         default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
             return cli_usage_error("export", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }

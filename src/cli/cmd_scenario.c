@@ -259,7 +259,9 @@ int cmd_scenario(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    /* Options may stand before or after the subcommand and its files
+     * (getopt permutes them to the front). */
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             cli_print_help(cli_find("scenario"), stdout);

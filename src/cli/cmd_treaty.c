@@ -6,7 +6,6 @@
 #include "casus/world.h"
 #include "common.h"
 
-enum { OPT_SHARE = 256 };
 
 static int load_tables(const char *share, casus_world **w, casus_error *err)
 {
@@ -61,6 +60,16 @@ static void print_period(const char *label, casus_period p)
     printf("%s%s to %s", label, a, casus_span_is_open(p.end) ? "(no end)" : b);
 }
 
+/* The columns a word takes: one per UTF-8 character, not per byte, so
+ * Cyrillic and other non-ASCII text wraps at the same width as English. */
+static size_t columns(const char *s, size_t n)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < n; i++)
+        cols += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return cols;
+}
+
 static void wrap(const char *indent, const char *text, size_t width)
 {
     size_t col = 0;
@@ -71,7 +80,8 @@ static void wrap(const char *indent, const char *text, size_t width)
         while (*e && *e != ' ')
             e++;
         size_t n = (size_t)(e - p);
-        if (col && col + 1 + n > width) {
+        size_t w = columns(p, n);
+        if (col && col + 1 + w > width) {
             printf("\n%s", indent);
             col = 0;
         } else if (col) {
@@ -79,7 +89,7 @@ static void wrap(const char *indent, const char *text, size_t width)
             col++;
         }
         fwrite(p, 1, n, stdout);
-        col += n;
+        col += w;
         p = *e ? e + 1 : e;
     }
     putchar('\n');
@@ -186,10 +196,8 @@ static void show(const casus_world *w, const casus_treaty *t)
 int cmd_treaty(int argc, char **argv);
 int cmd_treaty(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"share", required_argument, NULL, OPT_SHARE},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *share = NULL;
+    static const struct option longopts[] = {CLI_LONGOPT_SHARE, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    cli_world_opts shared = {0};
     int c;
     optind = 1;
     opterr = 0;
@@ -198,13 +206,12 @@ int cmd_treaty(int argc, char **argv)
             cli_print_help(cli_find("treaty"), stdout);
             return EXIT_OK;
         }
-        if (c == OPT_SHARE)
-            share = optarg;
-        else
+        if (!cli_world_option(c, optarg, &shared))
             return cli_usage_error("treaty", "unknown or incomplete option '%s'", argv[optind - 1]);
     }
     if (optind >= argc)
         return cli_usage_error("treaty", "expected check, list or show");
+    const char *share = shared.share;
     const char *sub = argv[optind++];
     if (strcmp(sub, "check") == 0)
         return treaty_check(argc - optind, argv + optind, share);

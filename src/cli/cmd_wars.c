@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "casus/csv.h"
 #include "casus/data.h"
 #include "casus/wars.h"
 #include "casus/who.h" /* casus_format */
@@ -54,7 +55,6 @@ const char cmd_wars_usage[] =
 #define CASUS_INSTALL_SHARE "/usr/local/share/casus"
 #endif
 
-enum { OPT_DATA = 256 };
 
 static const char *date_text(const casus_war_date *d, char buf[40])
 {
@@ -78,22 +78,6 @@ static const char *precision(const casus_war_date *d)
     if (d->kind != CASUS_WAR_DATE_KNOWN)
         return "unknown";
     return d->day ? "day" : d->month ? "month" : "year";
-}
-
-/* CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
 }
 
 static void list_text(FILE *fp, const casus_wars *w)
@@ -120,18 +104,33 @@ static void list_text(FILE *fp, const casus_wars *w)
     fprintf(fp, "%zu wars (COW Inter-State War Data v4.0; Sarkees and Wayman 2010)\n", casus_wars_count(w));
 }
 
-static void list_csv(FILE *fp, const casus_wars *w)
+/* Text quoted only where it must be (casus/csv.h). */
+static int list_csv(FILE *fp, const casus_wars *w)
 {
+    static const char *const header[] = {"war", "name", "start", "end", "side1", "side2"};
     char a[16], b[16];
-    fputs("war,name,start,end,side1,side2\n", fp);
+    casus_csv_writer *csv = malloc(sizeof *csv);
+    if (!csv)
+        return -1;
+    casus_csv_init(csv, fp, CASUS_CSV_QUOTE_NEEDED);
+    for (size_t k = 0; k < sizeof header / sizeof *header; k++)
+        casus_csv_str(csv, header[k]);
+    casus_csv_end(csv);
     for (size_t i = 0; i < casus_wars_count(w); i++) {
         const casus_war *war = casus_wars_at(w, i);
         casus_war_date_iso(&war->start, a);
         casus_war_date_iso(&war->end, b);
-        fprintf(fp, "%d,", war->number);
-        csv_field(fp, war->name);
-        fprintf(fp, ",%s,%s,%zu,%zu\n", a, b, war->n_side[0], war->n_side[1]);
+        casus_csv_int(csv, war->number);
+        casus_csv_str(csv, war->name);
+        casus_csv_plain(csv, a, strlen(a));
+        casus_csv_plain(csv, b, strlen(b));
+        casus_csv_int(csv, (long long)war->n_side[0]);
+        casus_csv_int(csv, (long long)war->n_side[1]);
+        casus_csv_end(csv);
     }
+    int rc = casus_csv_flush(csv) == CASUS_OK ? 0 : -1;
+    free(csv);
+    return rc;
 }
 
 static json_t *war_summary_json(const casus_war *war)
@@ -242,7 +241,7 @@ int cmd_wars(int argc, char **argv)
 {
     static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
                                              {"output", required_argument, NULL, 'o'},
-                                             {"data", required_argument, NULL, OPT_DATA},
+                                             CLI_LONGOPT_DATA,
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     if (argc < 2)
@@ -257,7 +256,8 @@ int cmd_wars(int argc, char **argv)
     bool is_list = strcmp(sub, "list") == 0;
     if (!is_list && strcmp(sub, "show") != 0)
         return cli_usage_error("wars", "unknown subcommand '%s' (list or show N)", sub);
-    const char *data = NULL, *output = NULL;
+    cli_world_opts shared = {0};
+    const char *output = NULL;
     int format = CASUS_FORMAT_TEXT, c;
     optind = 1;
     opterr = 0;
@@ -269,9 +269,11 @@ int cmd_wars(int argc, char **argv)
                 return cli_usage_error("wars", "unknown format '%s' (text, csv or json)", optarg);
             break;
         case 'o': output = optarg; break;
-        case OPT_DATA: data = optarg; break;
         case 'h': fputs(cmd_wars_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("wars", "unknown or incomplete option '%s'", argv[optind]);
+        default:
+            if (cli_world_option(c, optarg, &shared))
+                break;
+            return cli_usage_error("wars", "unknown or incomplete option '%s'", argv[optind]);
         }
     }
     int n_args = argc - 1 - optind;
@@ -291,7 +293,7 @@ int cmd_wars(int argc, char **argv)
             return cli_usage_error("wars", "show writes text or json, not csv");
     }
     casus_wars *w = NULL;
-    int rc = load(data, &w);
+    int rc = load(shared.data, &w);
     if (rc != EXIT_OK)
         return rc;
     const casus_war *war = NULL;
@@ -329,9 +331,14 @@ int cmd_wars(int argc, char **argv)
         fputc('\n', out.fp);
         json_decref(root);
     } else if (is_list) {
-        if (format == CASUS_FORMAT_CSV)
-            list_csv(out.fp, w);
-        else
+        if (format == CASUS_FORMAT_CSV) {
+            if (list_csv(out.fp, w) != 0) {
+                cli_output_abort(&out);
+                casus_wars_free(w);
+                casus_error_set(&err, CASUS_IO, NULL, 0, 0, "cannot write the CSV");
+                return cli_fail(&err);
+            }
+        } else
             list_text(out.fp, w);
     } else {
         show_text(out.fp, war);

@@ -7,7 +7,7 @@
 #include "casus/who.h"
 #include "common.h"
 
-enum { OPT_SHARE = 256, OPT_TREATIES, OPT_DATA, OPT_NO_DATA, OPT_ALL };
+enum { OPT_ALL = 256 };
 
 int cmd_who(int argc, char **argv);
 int cmd_who(int argc, char **argv)
@@ -16,9 +16,8 @@ int cmd_who(int argc, char **argv)
         {"attacker", required_argument, NULL, 'a'}, {"target", required_argument, NULL, 't'},
         {"place", required_argument, NULL, 'p'},    {"date", required_argument, NULL, 'd'},
         {"format", required_argument, NULL, 'f'},   {"output", required_argument, NULL, 'o'},
-        {"all", no_argument, NULL, OPT_ALL},        {"share", required_argument, NULL, OPT_SHARE},
-        {"treaties", required_argument, NULL, OPT_TREATIES}, {"data", required_argument, NULL, OPT_DATA},
-        {"no-data", no_argument, NULL, OPT_NO_DATA}, {"help", no_argument, NULL, 'h'},
+        {"all", no_argument, NULL, OPT_ALL},        CLI_WORLD_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *attacker = NULL, *target = NULL, *place = NULL, *date = NULL, *output = NULL;
     int format = CASUS_FORMAT_TEXT;
@@ -40,12 +39,10 @@ int cmd_who(int argc, char **argv)
                 return cli_usage_error("who", "unknown format '%s' (text, csv or json)", optarg);
             break;
         case OPT_ALL: flags |= CASUS_WHO_ALL; break;
-        case OPT_SHARE: wo.share = optarg; break;
-        case OPT_TREATIES: wo.treaties = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
-        case OPT_NO_DATA: wo.no_data = true; break;
         case 'h': cli_print_help(cli_find("who"), stdout); return EXIT_OK;
         default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
             return cli_usage_error("who", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }

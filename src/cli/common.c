@@ -66,6 +66,17 @@ const cli_command *cli_find(const char *name)
     return NULL;
 }
 
+bool cli_world_option(int c, const char *arg, cli_world_opts *opts)
+{
+    switch (c) {
+    case CLI_OPT_SHARE: opts->share = arg; return true;
+    case CLI_OPT_TREATIES: opts->treaties = arg; return true;
+    case CLI_OPT_DATA: opts->data = arg; return true;
+    case CLI_OPT_NO_DATA: opts->no_data = true; return true;
+    default: return false;
+    }
+}
+
 static bool has_tables(const char *dir)
 {
     char path[4096];

@@ -3,6 +3,7 @@
 #ifndef CASUS_CLI_COMMON_H
 #define CASUS_CLI_COMMON_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -36,6 +37,19 @@ typedef struct cli_world_opts {
     const char *data;     /* --data: dataset directory; NULL: CASUS_DATA, then defaults */
     bool no_data;         /* --no-data: do not read datasets even if found */
 } cli_world_opts;
+
+/* The options the commands share, parsed in one place: the getopt_long
+ * entries (CLI_WORLD_LONGOPTS for the four, or one at a time) and their
+ * codes, which each command hands to cli_world_option(). */
+enum { CLI_OPT_SHARE = 0x1000, CLI_OPT_TREATIES, CLI_OPT_DATA, CLI_OPT_NO_DATA };
+#define CLI_LONGOPT_SHARE {"share", required_argument, NULL, CLI_OPT_SHARE}
+#define CLI_LONGOPT_TREATIES {"treaties", required_argument, NULL, CLI_OPT_TREATIES}
+#define CLI_LONGOPT_DATA {"data", required_argument, NULL, CLI_OPT_DATA}
+#define CLI_LONGOPT_NO_DATA {"no-data", no_argument, NULL, CLI_OPT_NO_DATA}
+#define CLI_WORLD_LONGOPTS CLI_LONGOPT_SHARE, CLI_LONGOPT_TREATIES, CLI_LONGOPT_DATA, CLI_LONGOPT_NO_DATA
+/* Takes option c (with its argument) into opts when it is one of the
+ * shared ones; false otherwise. */
+bool cli_world_option(int c, const char *arg, cli_world_opts *opts);
 
 /* Finds the directory holding world/ and treaties/. */
 const char *cli_share_dir(const char *opt);

@@ -1,5 +1,6 @@
 /* The historical datasets: finding the data directory, loading files in
- * order, the helpers the loaders share, and the look-ups (casus/data.h). */
+ * order, all or nothing, and the look-ups (casus/data.h).  The loaders are
+ * in data_cow.c and data_atop.c, the helpers they share in data_common.c. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #include "data_internal.h"
 
 static const char *const dataset_files[] = {
-#define CASUS__FILE(n, f) f,
+#define CASUS__FILE(n, f, l) f,
     CASUS_DATASET_MAP(CASUS__FILE)
 #undef CASUS__FILE
 };
@@ -20,28 +21,23 @@ const char *casus_dataset_path(casus_dataset which)
     return (unsigned)which < CASUS_DATASET_COUNT ? dataset_files[which] : "?";
 }
 
-/* ---- the store ---------------------------------------------------------- */
-
-data_store *casus__data_store(casus_world *w)
-{
-    data_store *s = casus__world_datasets(w);
-    if (!s) {
-        s = casus__arena_alloc(casus__world_arena(w), sizeof *s);
-        if (s)
-            casus__world_set_datasets(w, s);
-    }
-    return s;
-}
-
-const data_store *casus__data_store_get(const casus_world *w)
-{
-    return casus__world_datasets(w);
-}
-
 bool casus_data_loaded(const casus_world *w, casus_dataset which)
 {
     const data_store *s = casus__data_store_get(w);
     return s && (unsigned)which < CASUS_DATASET_COUNT && (s->loaded & (1u << which));
+}
+
+void casus__data_counts(const casus_world *w, unsigned *loaded, size_t *records)
+{
+    const data_store *s = casus__data_store_get(w);
+    *loaded = s ? s->loaded : 0;
+    *records = 0;
+    if (!s)
+        return;
+    *records = s->n_majors + s->n_contig + s->n_nmc + s->n_alliances + s->n_phases + (s->system != NULL);
+    for (size_t i = 0; i < sizeof s->tables / sizeof *s->tables; i++)
+        if (s->tables[i])
+            *records += s->tables[i]->n_rows * s->tables[i]->n_cols;
 }
 
 /* ---- the data directory ------------------------------------------------- */
@@ -116,9 +112,51 @@ casus_status casus_data_find_dir(const char *explicit_dir, const char *share_dir
 
 /* ---- loading ------------------------------------------------------------ */
 
+/* A load's snapshot: the world's, and the dataset store's fields, which a
+ * loader overwrites when it succeeds (a later failure in the same call must
+ * put them back). */
+typedef struct data_tx {
+    casus_world_tx world;
+    data_store *had;
+    data_store saved;
+} data_tx;
+
+static data_tx *tx_begin(casus_world *w)
+{
+    data_tx *tx = casus__mem_alloc(casus__world_mem(w), sizeof *tx);
+    if (!tx)
+        return NULL;
+    casus__world_begin(w, &tx->world);
+    tx->had = casus__world_datasets(w);
+    if (tx->had)
+        tx->saved = *tx->had;
+    return tx;
+}
+
+static void tx_end(casus_world *w, data_tx *tx, bool rollback)
+{
+    if (rollback) {
+        casus__world_rollback(w, &tx->world);
+        if (tx->had)
+            *tx->had = tx->saved;
+    }
+    casus__mem_free(casus__world_mem(w), tx, sizeof *tx);
+}
+
+/* The loader of each dataset, from the rows of CASUS_DATASET_MAP. */
+static const data_loader loaders[] = {
+#define CASUS__LOADER(n, f, l) casus__data_load_##l,
+    CASUS_DATASET_MAP(CASUS__LOADER)
+#undef CASUS__LOADER
+};
+
+/* Loads one dataset, all or nothing: on any failure the world, its dataset
+ * store included, is as it was before the call. */
 casus_status casus_data_load_text(casus_world *w, casus_dataset which, const char *name, const char *text,
                                   size_t len, casus_error *err)
 {
+    if ((unsigned)which >= CASUS_DATASET_COUNT)
+        return casus_error_set(err, CASUS_INVALID, name, 0, 0, "unknown dataset %d", (int)which);
     if (!name)
         name = casus_dataset_path(which);
     if (len > CASUS_MAX_DATA_FILE)
@@ -126,241 +164,50 @@ casus_status casus_data_load_text(casus_world *w, casus_dataset which, const cha
                                CASUS_MAX_DATA_FILE);
     if (casus_data_loaded(w, which))
         return casus_error_set(err, CASUS_INVALID, name, 0, 0, "%s is already loaded", casus_dataset_path(which));
-    if (!casus__data_store(w))
+    data_tx *tx = tx_begin(w);
+    if (!tx)
         return casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
-    switch (which) {
-    case CASUS_DATASET_COW_STATES: return casus__data_cow_states(w, name, text, len, err);
-    case CASUS_DATASET_COW_SYSTEM: return casus__data_cow_system(w, name, text, len, err);
-    case CASUS_DATASET_COW_MAJORS: return casus__data_cow_majors(w, name, text, len, err);
-    case CASUS_DATASET_CONTIGUITY: return casus__data_contiguity(w, name, text, len, err);
-    case CASUS_DATASET_NMC: return casus__data_nmc(w, name, text, len, err);
-    case CASUS_DATASET_ATOP_ALLIANCES:
-    case CASUS_DATASET_ATOP_PHASES: return casus__data_atop_spans(w, which, name, text, len, err);
-    case CASUS_DATASET_ATOP_MEMBERS: return casus__data_atop_members(w, name, text, len, err);
-    case CASUS_DATASET_DYADIC_WAR:
-    case CASUS_DATASET_MIDA:
-    case CASUS_DATASET_MIDB: return casus__data_table(w, which, name, text, len, err);
-    default: return casus_error_set(err, CASUS_INVALID, name, 0, 0, "unknown dataset %d", (int)which);
-    }
+    casus_status st = casus__data_store(w) ? loaders[which](w, which, name, text, len, err)
+                                           : casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
+    tx_end(w, tx, st != CASUS_OK);
+    return st;
 }
 
+/* Every file of `what`, all or nothing: a failure in the last file leaves
+ * none of the earlier ones loaded. */
 casus_status casus_data_load(casus_world *w, const char *dir, unsigned what, casus_error *err)
 {
-    for (int k = 0; k < CASUS_DATASET_COUNT; k++) {
+    data_tx *tx = tx_begin(w);
+    if (!tx)
+        return casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
+    casus_status st = CASUS_OK;
+    for (int k = 0; k < CASUS_DATASET_COUNT && st == CASUS_OK; k++) {
         if (!(what & (1u << k)))
             continue;
         char path[4096];
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, dataset_files[k]) >= sizeof path)
-            return casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "data directory path is too long");
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, dataset_files[k]) >= sizeof path) {
+            st = casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "data directory path is too long");
+            break;
+        }
         /* errno only when stat failed: a directory in the file's place
          * leaves it as some earlier call set it. */
         struct stat sb;
         int stat_errno = stat(path, &sb) != 0 ? errno : 0;
-        if (stat_errno || !S_ISREG(sb.st_mode))
-            return casus_error_set(err, CASUS_NOTFOUND, path, 0, 0, "missing dataset file: %s",
-                                   stat_errno ? strerror(stat_errno) : "not a regular file");
+        if (stat_errno || !S_ISREG(sb.st_mode)) {
+            st = casus_error_set(err, CASUS_NOTFOUND, path, 0, 0, "missing dataset file: %s",
+                                 stat_errno ? strerror(stat_errno) : "not a regular file");
+            break;
+        }
         char *buf = NULL;
         size_t len = 0;
         const casus_mem *mem = casus__world_mem(w);
-        casus_status st = casus__read_file(mem, path, CASUS_MAX_DATA_FILE, &buf, &len, err);
+        st = casus__read_file(mem, path, CASUS_MAX_DATA_FILE, &buf, &len, err);
         if (st != CASUS_OK)
-            return st;
+            break;
         st = casus_data_load_text(w, (casus_dataset)k, path, buf, len, err);
         casus__mem_free(mem, buf, 0);
-        if (st != CASUS_OK)
-            return st;
     }
-    return CASUS_OK;
-}
-
-/* ---- helpers for the loaders ------------------------------------------- */
-
-casus_status casus__data_header(data_file *f, const casus_csv_row *row, casus_error *err)
-{
-    if (row->n > DATA_MAX_WIDTH)
-        return casus__csv_error(err, CASUS_PARSE, f->name, row, 0, "header has %zu columns; at most %d are allowed",
-                                row->n, DATA_MAX_WIDTH);
-    for (size_t i = 0; i < f->n_want; i++)
-        f->idx[i] = -1;
-    for (size_t c = 0; c < row->n; c++) {
-        for (size_t p = 0; p < c; p++)
-            if (strcmp(row->fields[p], row->fields[c]) == 0)
-                return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "column '%s' appears twice in the header",
-                                        row->fields[c]);
-        for (size_t i = 0; i < f->n_want; i++)
-            if (strcmp(row->fields[c], f->want[i]) == 0)
-                f->idx[i] = (int)c;
-        f->is_text[c] = 0;
-        for (const char *const *t = f->text; t && *t; t++)
-            if (strcmp(row->fields[c], *t) == 0)
-                f->is_text[c] = 1;
-    }
-    for (size_t i = 0; i < f->n_want; i++)
-        if (f->idx[i] < 0)
-            return casus__csv_error(err, CASUS_PARSE, f->name, row, row->n ? row->n - 1 : 0,
-                                    "header lacks the column '%s'", f->want[i]);
-    f->width = row->n;
-    f->header_seen = true;
-    return CASUS_OK;
-}
-
-casus_status casus__data_width(const data_file *f, const casus_csv_row *row, casus_error *err)
-{
-    if (row->n != f->width)
-        return casus__csv_error(err, CASUS_PARSE, f->name, row, row->n < f->width ? row->n : f->width,
-                                "expected %zu fields as in the header, found %zu", f->width, row->n);
-    return CASUS_OK;
-}
-
-static bool blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ')
-            return false;
-    return true;
-}
-
-casus_status casus__data_int(const data_file *f, const casus_csv_row *row, size_t k, int lo, int hi, int *out,
-                             bool *missing, bool cow_missing, casus_error *err)
-{
-    size_t c = (size_t)f->idx[k];
-    const char *s = row->fields[c];
-    size_t n = row->lens[c];
-    int v = 0;
-    if (missing)
-        *missing = false;
-    if (blank(s, n)) {
-        if (missing) {
-            *missing = true;
-            *out = 0;
-            return CASUS_OK;
-        }
-        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s is blank", f->want[k]);
-    }
-    if (!casus__parse_int(s, n, &v))
-        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: '%s' is not a whole number", f->want[k], s);
-    if (cow_missing && (v == -8 || v == -9)) {
-        if (!missing)
-            return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s is missing (%d) where a value is needed",
-                                    f->want[k], v);
-        *missing = true;
-        *out = 0;
-        return CASUS_OK;
-    }
-    if (v < lo || v > hi)
-        return casus__csv_error(err, CASUS_RANGE, f->name, row, c, "%s: %d is outside %d..%d", f->want[k], v, lo, hi);
-    *out = v;
-    return CASUS_OK;
-}
-
-casus_status casus__data_double(const data_file *f, const casus_csv_row *row, size_t k, double *out, bool *missing,
-                                casus_error *err)
-{
-    size_t c = (size_t)f->idx[k];
-    const char *s = row->fields[c];
-    size_t n = row->lens[c];
-    *missing = false;
-    if (blank(s, n) || strcmp(s, "-9") == 0 || strcmp(s, "-8") == 0) {
-        *missing = true;
-        *out = NAN;
-        return CASUS_OK;
-    }
-    /* strtod accepts "inf", "nan" and hex floats; the files hold none, so
-     * only digits, sign, point and exponent are let through. */
-    if (strspn(s, "0123456789.eE+-") != n)
-        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: '%s' is not a number", f->want[k], s);
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end != s + n || errno != 0 || !isfinite(v))
-        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: '%s' is not a number", f->want[k], s);
-    *out = v;
-    return CASUS_OK;
-}
-
-casus_status casus__data_expect(const data_file *f, const casus_csv_row *row, size_t k, const char *expect,
-                                casus_error *err)
-{
-    size_t c = (size_t)f->idx[k];
-    if (strcmp(row->fields[c], expect) != 0)
-        return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "%s: expected '%s', found '%s'", f->want[k], expect,
-                                row->fields[c]);
-    return CASUS_OK;
-}
-
-casus_status casus__data_all_numeric(const data_file *f, const casus_csv_row *row, casus_error *err)
-{
-    if (!f->text)
-        return CASUS_OK;
-    for (size_t c = 0; c < row->n && c < f->width; c++) {
-        int v;
-        if (f->is_text[c] || blank(row->fields[c], row->lens[c]))
-            continue;
-        if (!casus__parse_int(row->fields[c], row->lens[c], &v))
-            return casus__csv_error(err, CASUS_PARSE, f->name, row, c, "'%s' is not a whole number", row->fields[c]);
-    }
-    return CASUS_OK;
-}
-
-typedef struct parse_tramp {
-    data_file *f;
-    casus_csv_fn fn;
-    void *ud;
-} parse_tramp;
-
-static casus_status tramp_row(void *ud, const casus_csv_row *row, casus_error *err)
-{
-    parse_tramp *t = ud;
-    if (!t->f->header_seen)
-        return casus__data_header(t->f, row, err);
-    casus_status st = casus__data_width(t->f, row, err);
-    if (st == CASUS_OK)
-        st = casus__data_all_numeric(t->f, row, err);
-    if (st == CASUS_OK)
-        st = t->fn(t->ud, row, err);
-    t->f->rows++;
-    return st;
-}
-
-casus_status casus__data_parse(data_file *f, const char *buf, size_t len, casus_csv_fn fn, void *ud,
-                               casus_error *err)
-{
-    parse_tramp t = {.f = f, .fn = fn, .ud = ud};
-    casus_status st = casus__csv_parse(casus__world_mem(f->world), f->name, buf, len, tramp_row, &t, err);
-    if (st == CASUS_OK && !f->header_seen)
-        st = casus_error_set(err, CASUS_PARSE, f->name, 1, 1, "empty file: expected a header line");
-    if (st == CASUS_OK && f->rows == 0)
-        st = casus_error_set(err, CASUS_PARSE, f->name, 2, 1, "no data rows after the header");
-    return st;
-}
-
-casus_status casus__data_push(data_rows *r, const casus_csv_row *row, const void *rec, casus_error *err)
-{
-    void *slot = casus__vec_push(&r->v, r->mem);
-    if (!slot)
-        return casus_error_set(err, CASUS_NOMEM, r->f.name, row->line, 0, "out of memory");
-    memcpy(slot, rec, r->elem);
-    return CASUS_OK;
-}
-
-casus_status casus__data_rows(data_rows *r, const char *buf, size_t len, casus_csv_fn fn, void *ud, const void **recs,
-                              size_t *n, casus_error *err)
-{
-    r->mem = casus__world_mem(r->f.world);
-    casus__vec_init(&r->v, r->elem);
-    casus_status st = casus__data_parse(&r->f, buf, len, fn, ud, err);
-    if (st == CASUS_OK && r->cmp && r->v.len > 1)
-        qsort(r->v.data, r->v.len, r->elem, r->cmp);
-    if (st == CASUS_OK && r->check)
-        st = r->check(ud, r->v.data, r->v.len, err);
-    if (st == CASUS_OK) {
-        casus_arena *arena = casus__world_arena(r->f.world);
-        *recs = r->v.len ? casus__arena_memdup(arena, r->v.data, r->v.len * r->elem) : casus__arena_alloc(arena, 1);
-        *n = r->v.len;
-        if (!*recs)
-            st = casus_error_set(err, CASUS_NOMEM, r->f.name, 0, 0, "out of memory");
-    }
-    casus__vec_free(&r->v, r->mem);
+    tx_end(w, tx, st != CASUS_OK);
     return st;
 }
 
@@ -475,6 +322,14 @@ casus_status casus_data_cinc(const casus_world *w, int ccode, int year, double *
     if (st == CASUS_OK && isnan(v.cinc))
         st = CASUS_NOTFOUND;
     return st;
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ')
+            return false;
+    return true;
 }
 
 /* ---- plain tables ------------------------------------------------------- */

@@ -158,7 +158,7 @@ static casus_status spans_check(void *ud, const void *recs, size_t n, casus_erro
     return CASUS_OK;
 }
 
-casus_status casus__data_atop_spans(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
+casus_status casus__data_load_atop_spans(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
                                     casus_error *err)
 {
     int idx[SP_N];
@@ -338,6 +338,12 @@ static casus_status member_row_fn(void *ud, const casus_csv_row *row, casus_erro
      * query, and every obligation toward it is outside COW's system. */
     if (r.member >= DATA_MAX_CCODE)
         return CASUS_OK;
+    /* Every obligor and beneficiary must be a state of the world, so that
+     * answers can name it and casus_world_finish() accepts the alliance. */
+    if (!casus_world_state_by_ccode(f->world, r.member))
+        return casus__csv_error(err, CASUS_PARSE, f->name, row, (size_t)f->idx[MB_MEMBER],
+                                "member %d is not a state of the world (load %s first)", r.member,
+                                casus_dataset_path(CASUS_DATASET_COW_STATES));
     member_row *slot = casus__vec_push(&c->rows, c->mem);
     if (!slot)
         return casus_error_set(err, CASUS_NOMEM, f->name, row->line, 0, "out of memory");
@@ -614,8 +620,9 @@ static casus_treaty *build_alliance(casus_world *w, const char *file, const data
     return t;
 }
 
-casus_status casus__data_atop_members(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
+casus_status casus__data_load_atop_members(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len, casus_error *err)
 {
+    (void)which; /* one file per loader */
     static const char *const text[] = {"version", NULL};
     static const char *const fixed[MB_OB0] = {"atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit",
                                               "dayexit", "ineffect", "phase", "olimob", "obvary", "version"};

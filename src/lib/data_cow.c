@@ -125,8 +125,9 @@ static casus_status state_row(void *ud, const casus_csv_row *row, casus_error *e
     return CASUS_OK;
 }
 
-casus_status casus__data_cow_states(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
+casus_status casus__data_load_cow_states(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len, casus_error *err)
 {
+    (void)which; /* one file per loader */
     int idx[ST_N];
     states_ctx c = {.f = {.world = w, .name = name, .want = state_cols, .n_want = ST_N, .idx = idx, .text = state_text},
                     .mem = casus__world_mem(w)};
@@ -192,8 +193,9 @@ static casus_status system_row(void *ud, const casus_csv_row *row, casus_error *
     return CASUS_OK;
 }
 
-casus_status casus__data_cow_system(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
+casus_status casus__data_load_cow_system(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len, casus_error *err)
 {
+    (void)which; /* one file per loader */
     int idx[SY_N];
     casus_arena *arena = casus__world_arena(w);
     casus_arena_mark mark = casus__arena_mark(arena);
@@ -234,8 +236,9 @@ static casus_status major_row(void *ud, const casus_csv_row *row, casus_error *e
     return casus__data_push(c, row, &m, err);
 }
 
-casus_status casus__data_cow_majors(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
+casus_status casus__data_load_cow_majors(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len, casus_error *err)
 {
+    (void)which; /* one file per loader */
     int idx[SP_N];
     /* The states file's columns less the name. */
     data_rows c = {.f = {.world = w, .name = name, .want = state_cols, .n_want = SP_N, .idx = idx, .text = major_text},
@@ -313,8 +316,9 @@ static int cmp_contig(const void *pa, const void *pb)
     return (a->period.start.lo > b->period.start.lo) - (a->period.start.lo < b->period.start.lo);
 }
 
-casus_status casus__data_contiguity(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
+casus_status casus__data_load_contiguity(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len, casus_error *err)
 {
+    (void)which; /* one file per loader */
     int idx[CT_N];
     data_rows c = {.f = {.world = w, .name = name, .want = contig_cols, .n_want = CT_N, .idx = idx, .text = contig_text},
                    .elem = sizeof(data_contig), .cmp = cmp_contig};
@@ -386,8 +390,9 @@ static casus_status nmc_unique(void *ud, const void *recs, size_t n, casus_error
     return CASUS_OK;
 }
 
-casus_status casus__data_nmc(casus_world *w, const char *name, const char *buf, size_t len, casus_error *err)
+casus_status casus__data_load_nmc(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len, casus_error *err)
 {
+    (void)which; /* one file per loader */
     int idx[NM_N];
     data_rows c = {.f = {.world = w, .name = name, .want = nmc_cols, .n_want = NM_N, .idx = idx, .text = nmc_text},
                    .elem = sizeof(data_nmc), .cmp = cmp_nmc, .check = nmc_unique};
@@ -442,7 +447,7 @@ static casus_status table_row(void *ud, const casus_csv_row *row, casus_error *e
     return CASUS_OK;
 }
 
-casus_status casus__data_table(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
+casus_status casus__data_load_table(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
                                casus_error *err)
 {
     const char *const *cols;

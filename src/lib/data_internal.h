@@ -5,7 +5,9 @@
 #define CASUS_DATA_INTERNAL_H
 
 #include "casus/data.h"
-#include "internal.h"
+#include "csvread.h"
+#include "text.h"
+#include "world_internal.h"
 
 #define DATA_MAX_CCODE 1000  /* COW codes run from 2 to 990 */
 #define DATA_FIRST_YEAR 1816 /* COW's state system begins on 1816-01-01 */
@@ -133,22 +135,16 @@ CASUS_HIDDEN casus_status casus__data_push(data_rows *r, const casus_csv_row *ro
 CASUS_HIDDEN casus_status casus__data_rows(data_rows *r, const char *buf, size_t len, casus_csv_fn fn, void *ud,
                                            const void **recs /* OUT */, size_t *n /* OUT */, casus_error *err);
 
-/* The loaders, one per file (data_cow.c, data_atop.c). */
-CASUS_HIDDEN casus_status casus__data_cow_states(casus_world *w, const char *name, const char *buf, size_t len,
-                                                 casus_error *err);
-CASUS_HIDDEN casus_status casus__data_cow_system(casus_world *w, const char *name, const char *buf, size_t len,
-                                                 casus_error *err);
-CASUS_HIDDEN casus_status casus__data_cow_majors(casus_world *w, const char *name, const char *buf, size_t len,
-                                                 casus_error *err);
-CASUS_HIDDEN casus_status casus__data_contiguity(casus_world *w, const char *name, const char *buf, size_t len,
-                                                 casus_error *err);
-CASUS_HIDDEN casus_status casus__data_nmc(casus_world *w, const char *name, const char *buf, size_t len,
-                                          casus_error *err);
-CASUS_HIDDEN casus_status casus__data_table(casus_world *w, casus_dataset which, const char *name, const char *buf,
-                                            size_t len, casus_error *err);
-CASUS_HIDDEN casus_status casus__data_atop_spans(casus_world *w, casus_dataset which, const char *name,
-                                                 const char *buf, size_t len, casus_error *err);
-CASUS_HIDDEN casus_status casus__data_atop_members(casus_world *w, const char *name, const char *buf, size_t len,
-                                                   casus_error *err);
+/* The loaders (data_cow.c, data_atop.c), one per row of CASUS_DATASET_MAP,
+ * whose third column names each: casus__data_load_<name>.  They change the
+ * world only when the whole file was read without error, and data.c wraps
+ * each call in a transaction as well. */
+typedef casus_status (*data_loader)(casus_world *w, casus_dataset which, const char *name, const char *buf, size_t len,
+                                    casus_error *err);
+#define CASUS__DATA_LOADER_DECL(n, f, l) \
+    CASUS_HIDDEN casus_status casus__data_load_##l(casus_world *w, casus_dataset which, const char *name, \
+                                                   const char *buf, size_t len, casus_error *err);
+CASUS_DATASET_MAP(CASUS__DATA_LOADER_DECL)
+#undef CASUS__DATA_LOADER_DECL
 
 #endif

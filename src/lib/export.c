@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casus/csv.h"
 #include "casus/export.h"
-#include "internal.h"
+#include "world_internal.h"
 
 #define CCODE_LIMIT 1000 /* COW codes run from 2 to 990 */
 #define FLAG_BITS 0x3fu  /* alliance and the five obligations */
@@ -568,6 +569,9 @@ static void find_coverage(ctx *c)
 casus_status casus_dyads_scan(const casus_world *w, const casus_dyads_opts *opts, casus_dyad_fn fn, void *ud,
                               casus_error *err)
 {
+    if (!casus__world_is_finished(w))
+        return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
+                               "the world is not finished: call casus_world_finish() after loading");
     if (opts->from_year < CASUS_DYADS_MIN_YEAR || opts->to_year > CASUS_DYADS_MAX_YEAR ||
         opts->from_year > opts->to_year)
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "years must run from %d to %d, first before last",
@@ -644,30 +648,25 @@ const char *const *casus_dyads_columns(casus_dyads_unit unit)
 /* A buffered writer that formats numbers by hand: the full table is about
  * two million rows, and printf would take most of the time. */
 typedef struct writer {
-    FILE *out;
     casus_dyads_format format;
     casus_dyads_unit unit;
     size_t rows;
-    size_t len;
     char flag_text[65][128]; /* the six flag columns of each flag value (64: NA), with the row's end */
     unsigned char flag_len[65];
     char num_text[CASUS_DYADS_MAX_YEAR + 1][4]; /* 0 .. 2999 as text, for codes and years */
     unsigned char num_len[CASUS_DYADS_MAX_YEAR + 1];
-    char buf[1 << 16];
+    casus_csv_writer csv; /* the output buffer (casus/csv.h), for JSON too */
 } writer;
 
 static casus_status flush(writer *wr)
 {
-    if (wr->len && fwrite(wr->buf, 1, wr->len, wr->out) != wr->len)
-        return CASUS_IO;
-    wr->len = 0;
-    return CASUS_OK;
+    return casus_csv_flush(&wr->csv);
 }
 
 static void put_mem(writer *wr, const char *s, size_t n)
 {
-    memcpy(wr->buf + wr->len, s, n);
-    wr->len += n;
+    memcpy(wr->csv.buf + wr->csv.len, s, n);
+    wr->csv.len += n;
 }
 
 static void put_str(writer *wr, const char *s) { put_mem(wr, s, strlen(s)); }
@@ -683,27 +682,30 @@ static __attribute__((noinline)) void put_int(writer *wr, int v)
         tmp[n++] = (char)('0' + u % 10);
     while ((u /= 10) != 0);
     if (v < 0)
-        wr->buf[wr->len++] = '-';
+        wr->csv.buf[wr->csv.len++] = '-';
     while (n)
-        wr->buf[wr->len++] = tmp[--n];
+        wr->csv.buf[wr->csv.len++] = tmp[--n];
 }
 
 /* A state code or a year, written at p; returns the end.  The hot path of
  * the full table: a fixed-size copy from the table of texts, its length
- * added, through a local pointer (wr->len would be reloaded after every
+ * added, through a local pointer (wr->csv.len would be reloaded after every
  * copy, as the copy might alias it). */
 static char *num_at(writer *wr, char *p, int v)
 {
     if (v < 0 || v > CASUS_DYADS_MAX_YEAR) {
-        wr->len = (size_t)(p - wr->buf);
+        wr->csv.len = (size_t)(p - wr->csv.buf);
         put_int(wr, v);
-        return wr->buf + wr->len;
+        return wr->csv.buf + wr->csv.len;
     }
     memcpy(p, wr->num_text[v], 4);
     return p + wr->num_len[v];
 }
 
-static void put_num(writer *wr, int v) { wr->len = (size_t)(num_at(wr, wr->buf + wr->len, v) - wr->buf); }
+static void put_num(writer *wr, int v)
+{
+    wr->csv.len = (size_t)(num_at(wr, wr->csv.buf + wr->csv.len, v) - wr->csv.buf);
+}
 
 /* YYYY-MM-DD written at p; returns the end. */
 static char *date_at(char *p, casus_day d)
@@ -714,7 +716,10 @@ static char *date_at(char *p, casus_day d)
     return p + 10;
 }
 
-static void put_date(writer *wr, casus_day d) { wr->len = (size_t)(date_at(wr->buf + wr->len, d) - wr->buf); }
+static void put_date(writer *wr, casus_day d)
+{
+    wr->csv.len = (size_t)(date_at(wr->csv.buf + wr->csv.len, d) - wr->csv.buf);
+}
 
 /* The flag columns as text, once per value: CSV ",1,0,0,0,0,0\n", JSON
  * ",\"atop_alliance\":1,...}". */
@@ -722,11 +727,10 @@ static void writer_init(writer *wr, FILE *out, casus_dyads_format format, casus_
 {
     const char *const *cols = casus_dyads_columns(unit);
     size_t first = unit == CASUS_DYADS_YEAR ? 3 : 4;
-    wr->out = out;
+    casus_csv_init(&wr->csv, out, CASUS_CSV_QUOTE_NEEDED);
     wr->format = format;
     wr->unit = unit;
     wr->rows = 0;
-    wr->len = 0;
     memset(wr->flag_text, 0, sizeof wr->flag_text);
     for (int v = 0; v <= CASUS_DYADS_MAX_YEAR; v++) {
         char tmp[8];
@@ -753,9 +757,9 @@ static void writer_init(writer *wr, FILE *out, casus_dyads_format format, casus_
 static casus_status write_csv_row(void *ud, const casus_dyad *row)
 {
     writer *wr = ud;
-    if (wr->len > sizeof wr->buf - 128 && flush(wr) != CASUS_OK)
+    if (wr->csv.len > CASUS_CSV_BUFFER - 128 && flush(wr) != CASUS_OK)
         return CASUS_IO;
-    char *p = num_at(wr, wr->buf + wr->len, row->ccode1);
+    char *p = num_at(wr, wr->csv.buf + wr->csv.len, row->ccode1);
     *p++ = ',';
     p = num_at(wr, p, row->ccode2);
     *p++ = ',';
@@ -767,7 +771,7 @@ static casus_status write_csv_row(void *ud, const casus_dyad *row)
         p = num_at(wr, p, row->year);
     unsigned v = row->flags & CASUS_DYAD_NA ? 64 : row->flags & FLAG_BITS;
     memcpy(p, wr->flag_text[v], 32); /* the CSV texts are shorter; the buffer has room */
-    wr->len = (size_t)(p - wr->buf) + wr->flag_len[v];
+    wr->csv.len = (size_t)(p - wr->csv.buf) + wr->flag_len[v];
     wr->rows++;
     return CASUS_OK;
 }
@@ -775,7 +779,7 @@ static casus_status write_csv_row(void *ud, const casus_dyad *row)
 static casus_status write_json_row(void *ud, const casus_dyad *row)
 {
     writer *wr = ud;
-    if (wr->len > sizeof wr->buf - 512 && flush(wr) != CASUS_OK)
+    if (wr->csv.len > CASUS_CSV_BUFFER - 512 && flush(wr) != CASUS_OK)
         return CASUS_IO;
     put_str(wr, wr->rows ? ",\n{\"ccode1\":" : "{\"ccode1\":");
     put_num(wr, row->ccode1);
@@ -793,7 +797,7 @@ static casus_status write_json_row(void *ud, const casus_dyad *row)
     }
     unsigned v = row->flags & CASUS_DYAD_NA ? 64 : row->flags & FLAG_BITS;
     put_mem(wr, wr->flag_text[v], wr->flag_len[v]);
-    wr->buf[wr->len++] = '}';
+    wr->csv.buf[wr->csv.len++] = '}';
     wr->rows++;
     return CASUS_OK;
 }
@@ -803,17 +807,18 @@ casus_status casus_dyads_write(const casus_world *w, const casus_dyads_opts *opt
 {
     if (format != CASUS_DYADS_CSV && format != CASUS_DYADS_JSON)
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "unknown format");
+    if (!casus__world_is_finished(w))
+        return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
+                               "the world is not finished: call casus_world_finish() after loading");
     writer *wr = casus__mem_alloc(casus__world_mem((casus_world *)w), sizeof *wr);
     if (!wr)
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     writer_init(wr, out, format, opts->unit);
     if (format == CASUS_DYADS_CSV) {
         const char *const *cols = casus_dyads_columns(opts->unit);
-        for (int k = 0; cols[k]; k++) {
-            put_str(wr, k ? "," : "");
-            put_str(wr, cols[k]);
-        }
-        put_str(wr, "\n");
+        for (int k = 0; cols[k]; k++)
+            casus_csv_str(&wr->csv, cols[k]);
+        casus_csv_end(&wr->csv);
     } else
         put_str(wr, "[\n");
     casus_status st =

@@ -6,10 +6,15 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <ctype.h>
+/* The calls below go through pointers resolved at run time (see "Opening
+ * libcurl and libarchive"), which curl's type-checking macros cannot wrap. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +22,8 @@
 #include <unistd.h>
 
 #include "casus/fetch.h"
-#include "internal.h"
+#include "csvread.h"
+#include "text.h"
 
 #define MAX_PATH_TEXT 255   /* a manifest path */
 #define MAX_URL_TEXT 2000
@@ -25,6 +31,101 @@
 #define MAX_NESTING 4       /* archives inside archives */
 
 static const casus_mem default_mem = {casus__default_alloc, NULL};
+
+/* ------------------------------------------------------------------ */
+/* Opening libcurl and libarchive                                      */
+
+/* libcurl and libarchive are opened when a fetch first needs them rather
+ * than linked: with what they pull in (TLS, Kerberos, LDAP, ICU, ...) they
+ * are some forty shared libraries, and loading them cost every casus
+ * command and every program linking libcasus about 12 ms at start-up,
+ * though only fetching uses them.  The sonames are those of the Debian
+ * packages the build uses (libcurl4, libarchive13). */
+static struct {
+    pthread_once_t once;
+    bool ok;
+    char error[256];
+    CURLcode (*curl_global_init)(long);
+    void (*curl_global_cleanup)(void);
+    CURL *(*curl_easy_init)(void);
+    CURLcode (*curl_easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*curl_easy_perform)(CURL *);
+    CURLcode (*curl_easy_getinfo)(CURL *, CURLINFO, ...);
+    void (*curl_easy_cleanup)(CURL *);
+    const char *(*curl_easy_strerror)(CURLcode);
+    struct archive *(*archive_read_new)(void);
+    int (*archive_read_support_format_zip)(struct archive *);
+    int (*archive_read_open_filename)(struct archive *, const char *, size_t);
+    int (*archive_read_next_header)(struct archive *, struct archive_entry **);
+    la_ssize_t (*archive_read_data)(struct archive *, void *, size_t);
+    int (*archive_read_free)(struct archive *);
+    const char *(*archive_error_string)(struct archive *);
+    const char *(*archive_entry_pathname)(struct archive_entry *);
+    __LA_MODE_T (*archive_entry_filetype)(struct archive_entry *);
+} libs = {.once = PTHREAD_ONCE_INIT};
+
+/* Resolves name in lib into *slot (a function pointer's storage). */
+static bool resolve(void *lib, const char *name, void *slot)
+{
+    void *p = lib ? dlsym(lib, name) : NULL;
+    if (!p) {
+        if (!libs.error[0])
+            snprintf(libs.error, sizeof libs.error, "%s", lib ? dlerror() : "library not opened");
+        return false;
+    }
+    memcpy(slot, &p, sizeof p);
+    return true;
+}
+
+#define RESOLVE(lib, name) (resolve((lib), #name, &libs.name))
+
+static void open_libs(void)
+{
+    void *curl = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!curl)
+        snprintf(libs.error, sizeof libs.error, "%s", dlerror());
+    void *archive = curl ? dlopen("libarchive.so.13", RTLD_NOW | RTLD_LOCAL) : NULL;
+    if (curl && !archive)
+        snprintf(libs.error, sizeof libs.error, "%s", dlerror());
+    libs.ok = RESOLVE(curl, curl_global_init) & RESOLVE(curl, curl_global_cleanup) & RESOLVE(curl, curl_easy_init) &
+              RESOLVE(curl, curl_easy_setopt) & RESOLVE(curl, curl_easy_perform) & RESOLVE(curl, curl_easy_getinfo) &
+              RESOLVE(curl, curl_easy_cleanup) & RESOLVE(curl, curl_easy_strerror) &
+              RESOLVE(archive, archive_read_new) & RESOLVE(archive, archive_read_support_format_zip) &
+              RESOLVE(archive, archive_read_open_filename) & RESOLVE(archive, archive_read_next_header) &
+              RESOLVE(archive, archive_read_data) & RESOLVE(archive, archive_read_free) &
+              RESOLVE(archive, archive_error_string) & RESOLVE(archive, archive_entry_pathname) &
+              RESOLVE(archive, archive_entry_filetype);
+}
+
+/* Opens both libraries once (thread-safe); CASUS_NETWORK when they cannot be. */
+static casus_status need_libs(casus_error *err)
+{
+    pthread_once(&libs.once, open_libs);
+    if (!libs.ok)
+        return casus_error_set(err, CASUS_NETWORK, NULL, 0, 0, "cannot open libcurl and libarchive: %s", libs.error);
+    return CASUS_OK;
+}
+
+/* From here on the calls go through the pointers. */
+#define curl_global_init (*libs.curl_global_init)
+#define curl_global_cleanup (*libs.curl_global_cleanup)
+#define curl_easy_init (*libs.curl_easy_init)
+#undef curl_easy_setopt
+#define curl_easy_setopt (*libs.curl_easy_setopt)
+#define curl_easy_perform (*libs.curl_easy_perform)
+#undef curl_easy_getinfo
+#define curl_easy_getinfo (*libs.curl_easy_getinfo)
+#define curl_easy_cleanup (*libs.curl_easy_cleanup)
+#define curl_easy_strerror (*libs.curl_easy_strerror)
+#define archive_read_new (*libs.archive_read_new)
+#define archive_read_support_format_zip (*libs.archive_read_support_format_zip)
+#define archive_read_open_filename (*libs.archive_read_open_filename)
+#define archive_read_next_header (*libs.archive_read_next_header)
+#define archive_read_data (*libs.archive_read_data)
+#define archive_read_free (*libs.archive_read_free)
+#define archive_error_string (*libs.archive_error_string)
+#define archive_entry_pathname (*libs.archive_entry_pathname)
+#define archive_entry_filetype (*libs.archive_entry_filetype)
 
 /* ------------------------------------------------------------------ */
 /* The manifest                                                        */
@@ -461,10 +562,11 @@ casus_status casus_fetcher_create(const casus_fetch_opts *opts, casus_fetcher **
         strip_slashes(f->from);
     f->opts.data_dir = f->data_dir;
     f->opts.from = f->from;
-    if (mode != FROM_DIR && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    casus_status opened = mode != FROM_DIR ? need_libs(err) : CASUS_OK;
+    if (mode != FROM_DIR && (opened != CASUS_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)) {
         f->mode = FROM_DIR; /* so that free does not clean up what was not set up */
         casus_fetcher_free(f);
-        return casus_error_set(err, CASUS_NETWORK, NULL, 0, 0, "cannot initialise libcurl");
+        return opened != CASUS_OK ? opened : casus_error_set(err, CASUS_NETWORK, NULL, 0, 0, "cannot initialise libcurl");
     }
     *out = f;
     return CASUS_OK;
@@ -653,6 +755,9 @@ static casus_status archive_for(casus_fetcher *f, const char *url, const char *w
 static casus_status extract(const char *path, const char *name, size_t n, sink *s, const char *what,
                             const char *url, casus_error *err)
 {
+    casus_status opened = need_libs(err);
+    if (opened != CASUS_OK)
+        return opened;
     struct archive *a = archive_read_new();
     if (!a)
         return casus_error_set(err, CASUS_NOMEM, what, 0, 0, "out of memory");

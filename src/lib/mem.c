@@ -5,7 +5,7 @@
 #include <string.h>
 #include <errno.h>
 
-#include "internal.h"
+#include "mem.h"
 
 void *casus__default_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {

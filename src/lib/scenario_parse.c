@@ -949,6 +949,19 @@ const casus_source *casus_scenario_source(const casus_scenario *scenario, const 
     return NULL;
 }
 
+casus_status casus_scenario_events_path(const casus_scenario *scenario, char *buf, size_t size)
+{
+    if (!scenario->events_file)
+        return CASUS_NOTFOUND;
+    const char *slash = strrchr(scenario->file, '/');
+    int n;
+    if (scenario->events_file[0] == '/' || !slash)
+        n = snprintf(buf, size, "%s", scenario->events_file);
+    else
+        n = snprintf(buf, size, "%.*s/%s", (int)(slash - scenario->file), scenario->file, scenario->events_file);
+    return n >= 0 && (size_t)n < size ? CASUS_OK : CASUS_RANGE;
+}
+
 bool casus_scenario_opens(const casus_scenario *scenario, int ccode)
 {
     for (size_t i = 0; i < scenario->n_attacks; i++)

@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
-
-casus_status casus__world_add_place(casus_world *w, const casus_place *place, casus_error *err);
-casus_status casus__world_add_area(casus_world *w, const casus_area *area, casus_error *err);
+#include "csvread.h"
+#include "text.h"
+#include "world_internal.h"
 
 typedef struct table_ctx {
     casus_world *world;
@@ -174,38 +173,66 @@ static casus_status place_row(void *ud, const casus_csv_row *row, casus_error *e
     return casus__world_add_place(t->world, &p, err);
 }
 
-static casus_status load_table(casus_world *w, const char *dir, const char *file,
-                               const char *const *columns, size_t n_columns, casus_csv_fn fn,
-                               casus_error *err)
+static const char *const area_cols[] = {"id", "name", "source"};
+static const char *const state_cols[] = {"ccode", "abb", "name", "since", "until", "areas"};
+static const char *const place_cols[] = {"id", "name", "kind", "sovereign", "administrator", "claimants", "areas",
+                                         "source"};
+
+/* The three tables, in the order they load: states name areas, places name
+ * states and areas. */
+static const struct {
+    const char *file;
+    const char *const *columns;
+    size_t n_columns;
+    casus_csv_fn fn;
+} tables[3] = {
+    {"areas.csv", area_cols, 3, area_row},
+    {"states.csv", state_cols, 6, state_row},
+    {"places.csv", place_cols, 8, place_row},
+};
+
+static casus_status parse_table(casus_world *w, int k, const char *name, const char *buf, size_t len, casus_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    char *buf = NULL;
-    size_t len = 0;
-    casus_status st = casus__read_file(casus__world_mem(w), path, CASUS_MAX_DATA_FILE, &buf, &len, err);
-    if (st != CASUS_OK)
-        return st;
-    table_ctx t = {.world = w, .name = path, .columns = columns, .n_columns = n_columns};
-    st = casus__csv_parse(casus__world_mem(w), path, buf, len, fn, &t, err);
-    casus__mem_free(casus__world_mem(w), buf, 0);
+    if (len > CASUS_MAX_DATA_FILE)
+        return casus_error_set(err, CASUS_TOOBIG, name, 0, 0, "file is larger than the size limit");
+    table_ctx t = {.world = w, .name = name, .columns = tables[k].columns, .n_columns = tables[k].n_columns};
+    casus_status st = casus__csv_parse(casus__world_mem(w), name, buf, len, tables[k].fn, &t, err);
     if (st == CASUS_OK && !t.header_seen)
-        st = casus_error_set(err, CASUS_PARSE, path, 1, 1, "empty table: expected a header line");
+        st = casus_error_set(err, CASUS_PARSE, name, 1, 1, "empty table: expected a header line");
+    return st;
+}
+
+casus_status casus__world_load_tables_text(casus_world *w, const char *const name[3], const char *const text[3],
+                                           const size_t len[3], casus_error *err)
+{
+    casus_world_tx tx;
+    casus__world_begin(w, &tx);
+    casus_status st = CASUS_OK;
+    for (int k = 0; k < 3 && st == CASUS_OK; k++)
+        st = parse_table(w, k, name[k], text[k], len[k], err);
+    if (st != CASUS_OK)
+        casus__world_rollback(w, &tx); /* a failed load leaves the world as it was */
     return st;
 }
 
 casus_status casus_world_load_tables(casus_world *w, const char *dir, casus_error *err)
 {
-    static const char *const area_cols[] = {"id", "name", "source"};
-    static const char *const state_cols[] = {"ccode", "abb", "name", "since", "until", "areas"};
-    static const char *const place_cols[] = {"id", "name", "kind", "sovereign", "administrator",
-                                             "claimants", "areas", "source"};
-    casus_world_snapshot snap = casus__world_snapshot(w);
-    casus_status st = load_table(w, dir, "areas.csv", area_cols, 3, area_row, err);
-    if (st == CASUS_OK)
-        st = load_table(w, dir, "states.csv", state_cols, 6, state_row, err);
-    if (st == CASUS_OK)
-        st = load_table(w, dir, "places.csv", place_cols, 8, place_row, err);
-    if (st != CASUS_OK)
-        casus__world_restore(w, snap); /* a failed load leaves the world as it was */
+    char path[3][4096];
+    char *buf[3] = {NULL, NULL, NULL};
+    size_t len[3] = {0, 0, 0};
+    casus_status st = CASUS_OK;
+    for (int k = 0; k < 3 && st == CASUS_OK; k++) {
+        if ((size_t)snprintf(path[k], sizeof path[k], "%s/%s", dir, tables[k].file) >= sizeof path[k])
+            st = casus_error_set(err, CASUS_TOOBIG, dir, 0, 0, "directory path is too long");
+        else
+            st = casus__read_file(casus__world_mem(w), path[k], CASUS_MAX_DATA_FILE, &buf[k], &len[k], err);
+    }
+    if (st == CASUS_OK) {
+        const char *const names[3] = {path[0], path[1], path[2]};
+        const char *const texts[3] = {buf[0], buf[1], buf[2]};
+        st = casus__world_load_tables_text(w, names, texts, len, err);
+    }
+    for (int k = 0; k < 3; k++)
+        casus__mem_free(casus__world_mem(w), buf[k], 0);
     return st;
 }

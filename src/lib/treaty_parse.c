@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "text.h"
+#include "world_internal.h"
 
 #define MAX_LIST 256 /* states in one list, parties, passages, ... */
 
@@ -55,6 +56,7 @@ typedef struct parser {
     casus_rule cur_rule;
     casus_vec conds;
     unsigned rule_seen; /* bit per clause, to reject a clause given twice */
+    token clause;       /* the keyword of the clause being read, for errors */
     bool rule_actions_set;
     int rule_col;
     /* header fields seen */
@@ -668,8 +670,8 @@ static casus_status parse_rule(parser *ps)
 
 static casus_status add_cond(parser *ps, const casus_condition *c)
 {
-    if (ps->conds.len >= MAX_LIST)
-        return FAIL_TOK(ps, ps->tok, "too many conditions in one rule");
+    if (ps->conds.len >= CASUS_MAX_RULE_CONDITIONS)
+        return FAIL_TOK(ps, ps->clause, "too many conditions in one rule (at most %d)", CASUS_MAX_RULE_CONDITIONS);
     casus_condition *slot = casus__vec_push(&ps->conds, casus__world_mem(ps->world));
     if (!slot)
         return oom(ps);
@@ -788,6 +790,7 @@ static casus_status parse_clause(parser *ps)
     static const char *const clauses[] = {"owed-by", "owed-to", "trigger", "timing", "adversary", "place",
                                           "when-attacked", "action", "valid", "undecidable"};
     token kw = ps->tok;
+    ps->clause = kw;
     int which = -1;
     for (int i = 0; i < (int)(sizeof clauses / sizeof *clauses); i++)
         if (tok_is(ps, clauses[i]))
@@ -1056,7 +1059,8 @@ casus_status casus_world_load_treaty_text(casus_world *w, const char *name, cons
         return casus_error_set(err, CASUS_TOOBIG, name, 0, 0, "treaty file is larger than %u bytes",
                                CASUS_MAX_TREATY_FILE);
     casus_arena *arena = casus__world_arena(w);
-    casus_arena_mark mark = casus__arena_mark(arena);
+    casus_world_tx tx;
+    casus__world_begin(w, &tx);
     parser ps = {.world = w, .arena = arena, .name = name, .buf = text, .len = len, .line = 1, .err = err};
     casus__vec_init(&ps.parties, sizeof(casus_party));
     casus__vec_init(&ps.suspensions, sizeof(casus_suspension));
@@ -1089,7 +1093,7 @@ casus_status casus_world_load_treaty_text(casus_world *w, const char *name, cons
     }
     parser_free(&ps);
     if (st != CASUS_OK)
-        casus__arena_rollback(arena, mark);
+        casus__world_rollback(w, &tx);
     return st;
 }
 
@@ -1119,6 +1123,13 @@ casus_status casus_world_load_treaty_dir(casus_world *w, const char *dir, casus_
     casus_vec names;
     casus__vec_init(&names, sizeof(char *));
     casus_status st = CASUS_OK;
+    /* One bad file leaves none of the directory's treaties behind. */
+    casus_world_tx *tx = casus__mem_alloc(mem, sizeof *tx);
+    if (!tx) {
+        closedir(d);
+        return casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
+    }
+    casus__world_begin(w, tx);
     struct dirent *e;
     while (st == CASUS_OK && (e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
@@ -1145,5 +1156,8 @@ casus_status casus_world_load_treaty_dir(casus_world *w, const char *dir, casus_
         casus__mem_free(mem, path, 0);
     }
     casus__vec_free(&names, mem);
+    if (st != CASUS_OK)
+        casus__world_rollback(w, tx);
+    casus__mem_free(mem, tx, sizeof *tx);
     return st;
 }

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "casus/wars.h"
-#include "internal.h"
+#include "csvread.h"
+#include "text.h"
 
 /* A war file has a few hundred rows; these caps only stop hostile input. */
 #define MAX_ROWS 100000

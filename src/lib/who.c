@@ -1,20 +1,16 @@
-/* casus foederis: which obligations an attack sets off, and why.
- *
- * For an attack by A on B at place P on day D, the candidates are the
- * obligations owed to B or to A (the index is by beneficiary).  Each is
- * given a role by its kind and direction, then traced condition by
- * condition; the trace is three-valued, and an obligation binds when no
- * condition failed (docs/treaty-format.md, "How casus evaluates"). */
+/* The traced answer of `casus who`: the evaluator (who_eval.c) decides
+ * every candidate as codes, and this layer puts each check into words for
+ * the findings kept, sorts them, finds the states bound on both sides and
+ * says what the answer rests on. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "casus/who.h"
-#include "internal.h"
+#include "who_internal.h"
 
-#define MAX_TRACES 64
-
+/* The words of one check, as `casus who` has always printed them (at most
+ * TRACE_TEXT - 1 bytes). */
 #define TRACE_TEXT 512
 
 typedef struct who_ctx {
@@ -23,15 +19,8 @@ typedef struct who_ctx {
     const casus_place *place;
     casus_arena *arena;  /* the result's: what a kept finding points to lives there */
     casus_mem mem;
-    casus_vec findings;  /* casus_finding */
     casus_vec notes;     /* const char * */
     casus_day atop_end;  /* last day ATOP records; CASUS_DAY_NEVER_AFTER when not loaded */
-    /* The candidate under evaluation: its traces and their text stay here
-     * and are copied into the arena only if the finding is kept, since most
-     * candidates are dropped. */
-    casus_trace traces[MAX_TRACES];
-    char text[MAX_TRACES][TRACE_TEXT];
-    size_t n_traces;
     bool oom;
 } who_ctx;
 
@@ -49,22 +38,13 @@ static const char *abb(const who_ctx *c, int ccode)
     return s ? s->abb : "?";
 }
 
-static void trace(who_ctx *c, const char *what, casus_truth truth, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void trace(who_ctx *c, const char *what, casus_truth truth, const char *fmt, ...)
+static void say(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(char *out, const char *fmt, ...)
 {
-    if (c->n_traces == MAX_TRACES)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->text[c->n_traces], TRACE_TEXT, fmt, ap);
+    vsnprintf(out, TRACE_TEXT, fmt, ap);
     va_end(ap);
-    casus_trace *t = &c->traces[c->n_traces];
-    t->what = what;
-    t->detail = c->text[c->n_traces];
-    t->truth = truth;
-    c->n_traces++;
 }
 
 static void period_text(const casus_period *p, char *buf, size_t size)
@@ -77,33 +57,19 @@ static void period_text(const casus_period *p, char *buf, size_t size)
     snprintf(buf, size, "%s to %s", a, casus_span_is_open(p->end) ? "today (no end)" : b);
 }
 
-static bool is_party_on(const casus_treaty *t, int ccode, casus_day day)
+/* Why the place is or is not the territory of x; `t` is the evaluator's
+ * answer (casus_check.detail). */
+static void territory_text(const who_ctx *c, const casus_place *p, int x, casus_truth t, char *why, size_t size)
 {
-    for (size_t i = 0; i < t->n_parties; i++)
-        if (t->parties[i].ccode == ccode && casus_period_contains(&t->parties[i].member, day) != CASUS_FAILED)
-            return true;
-    return false;
-}
-
-/* The place term "territory of X": sovereignty, with disputes kept visible. */
-static casus_truth territory_of(const who_ctx *c, const casus_place *p, int x, char *why, size_t size)
-{
-    bool claims = false;
-    for (size_t i = 0; i < p->n_claimants; i++)
-        claims |= p->claimants[i] == x;
-    if (p->sovereign == x && p->n_claimants == 0) {
+    if (t == CASUS_HELD)
         snprintf(why, size, "%s is %s territory", p->name, abb(c, x));
-        return CASUS_HELD;
-    }
-    if (p->sovereign == x || claims || (p->administrator == x && p->sovereign == 0)) {
+    else if (t == CASUS_UNKNOWN)
         snprintf(why, size, "%s: sovereignty disputed (sovereign %s, administered by %s, claimed by %zu other state%s)",
                  p->name, p->sovereign ? abb(c, p->sovereign) : "contested", abb(c, p->administrator),
                  p->n_claimants, p->n_claimants == 1 ? "" : "s");
-        return CASUS_UNKNOWN;
-    }
-    snprintf(why, size, "%s is not %s territory (sovereign %s)", p->name, abb(c, x),
-             p->sovereign ? abb(c, p->sovereign) : "contested");
-    return CASUS_FAILED;
+    else
+        snprintf(why, size, "%s is not %s territory (sovereign %s)", p->name, abb(c, x),
+                 p->sovereign ? abb(c, p->sovereign) : "contested");
 }
 
 /* The adversary, seen from the beneficiary: the other belligerent. */
@@ -112,236 +78,176 @@ static int adversary_of(const who_ctx *c, int beneficiary)
     return beneficiary == c->attack->target ? c->attack->attacker : c->attack->target;
 }
 
-static void trace_trigger(who_ctx *c, const casus_obligation *ob)
+static const char *trigger_text(const who_ctx *c, const casus_obligation *ob, casus_truth truth, char *out)
 {
     const casus_attack *a = c->attack;
     const char *A = abb(c, a->attacker), *B = abb(c, a->target);
+    const casus_place *p = c->place;
     switch (ob->trigger) {
     case CASUS_TRIGGER_ARMED_ATTACK:
-        trace(c, "trigger", CASUS_HELD, "armed attack: %s attacks %s", A, B);
+        say(out, "armed attack: %s attacks %s", A, B);
         break;
     case CASUS_TRIGGER_AGGRESSION:
-        trace(c, "trigger", CASUS_HELD,
-              "aggression: an armed attack by %s on %s is an act of aggression (UNGA res. 3314, Art. 3(a)); "
-              "claims of self-defence are not evaluated", A, B);
+        say(out, "aggression: an armed attack by %s on %s is an act of aggression (UNGA res. 3314, Art. 3(a)); "
+            "claims of self-defence are not evaluated", A, B);
         break;
     case CASUS_TRIGGER_THREAT:
-        trace(c, "trigger", CASUS_HELD, "threat: an armed attack by %s on %s is at least a threat", A, B);
+        say(out, "threat: an armed attack by %s on %s is at least a threat", A, B);
         break;
     case CASUS_TRIGGER_UNSPECIFIED:
-        trace(c, "trigger", CASUS_HELD, "the source does not code a trigger; an attack involving %s is taken as the event",
-              abb(c, ob->beneficiary));
+        say(out, "the source does not code a trigger; an attack involving %s is taken as the event",
+            abb(c, ob->beneficiary));
         break;
-    case CASUS_TRIGGER_WAR_BY_INVASION: {
-        const casus_place *p = c->place;
-        if (ob->beneficiary != a->target) {
-            trace(c, "trigger", CASUS_FAILED, "armed invasion: %s is the attacker, not invaded", abb(c, ob->beneficiary));
-            break;
-        }
-        if (p->administrator == a->target)
-            trace(c, "trigger", CASUS_HELD, "armed invasion: the attack is on %s, under %s administration", p->name, B);
+    case CASUS_TRIGGER_WAR_BY_INVASION:
+        if (truth == CASUS_FAILED)
+            say(out, "armed invasion: %s is the attacker, not invaded", abb(c, ob->beneficiary));
+        else if (truth == CASUS_HELD)
+            say(out, "armed invasion: the attack is on %s, under %s administration", p->name, B);
         else
-            trace(c, "trigger", CASUS_UNKNOWN, "armed invasion: %s is claimed by %s but administered by %s", p->name, B,
-                  abb(c, p->administrator));
-        trace(c, "state of war", CASUS_UNKNOWN,
-              "whether the attack puts %s \"in a state of war\" is not decidable from the event", B);
+            say(out, "armed invasion: %s is claimed by %s but administered by %s", p->name, B, abb(c, p->administrator));
         break;
-    }
     default:
+        say(out, "a trigger casus does not know (code %d): not evaluated", (int)ob->trigger);
         break;
     }
+    return "trigger";
 }
 
-static void trace_condition(who_ctx *c, const casus_obligation *ob, const casus_condition *k)
+/* The words of condition k; returns what it is about. */
+static const char *condition_text(const who_ctx *c, const casus_obligation *ob, const casus_condition *k,
+                                  const casus_check *ck, char *out)
 {
     const casus_place *p = c->place;
     int adv = adversary_of(c, ob->beneficiary);
+    casus_truth truth = (casus_truth)ck->truth;
     char why[400];
     switch (k->kind) {
     case CASUS_COND_ADVERSARY_ANY:
-        trace(c, "adversary", CASUS_HELD, "any state: %s", abb(c, adv));
-        break;
+        say(out, "any state: %s", abb(c, adv));
+        return "adversary";
     case CASUS_COND_ADVERSARY_STATES: {
-        bool in = false;
         size_t used = 0;
         why[0] = '\0';
         for (size_t i = 0; i < k->n_states; i++) {
-            in |= k->states[i] == adv;
             used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0, "%s%s", i ? " " : "",
                                      abb(c, k->states[i]));
             if (used >= sizeof why)
                 used = sizeof why - 1;
         }
-        trace(c, "adversary", in ? CASUS_HELD : CASUS_FAILED, "one of %s: %s %s", why, abb(c, adv), in ? "is" : "is not");
-        break;
+        bool in = truth == CASUS_HELD;
+        say(out, "one of %s: %s %s", why, abb(c, adv), in ? "is" : "is not");
+        return "adversary";
     }
     case CASUS_COND_ADVERSARY_NONPARTY: {
-        bool party = is_party_on(ob->treaty, adv, c->attack->day);
-        trace(c, "adversary", party ? CASUS_FAILED : CASUS_HELD, "a state not party to %s: %s %s", ob->treaty->id,
-              abb(c, adv), party ? "is a party" : "is not a party");
-        break;
+        bool party = truth == CASUS_FAILED;
+        say(out, "a state not party to %s: %s %s", ob->treaty->id, abb(c, adv), party ? "is a party" : "is not a party");
+        return "adversary";
     }
     case CASUS_COND_ADVERSARY_EXTERNAL:
-        trace(c, "adversary", adv != ob->beneficiary ? CASUS_HELD : CASUS_FAILED,
-              "an external attack: %s is a state other than %s", abb(c, adv), abb(c, ob->beneficiary));
-        break;
+        say(out, "an external attack: %s is a state other than %s", abb(c, adv), abb(c, ob->beneficiary));
+        return "adversary";
     case CASUS_COND_PLACE_ANYWHERE:
-        trace(c, "place", CASUS_HELD, "anywhere: %s", p->name);
-        break;
-    case CASUS_COND_PLACE_TERRITORY: {
-        casus_truth t = territory_of(c, p, ob->beneficiary, why, sizeof why);
-        trace(c, "place", t, "territory of %s: %s", abb(c, ob->beneficiary), why);
-        break;
-    }
+        say(out, "anywhere: %s", p->name);
+        return "place";
+    case CASUS_COND_PLACE_TERRITORY:
+        territory_text(c, p, ob->beneficiary, (casus_truth)ck->detail, why, sizeof why);
+        say(out, "territory of %s: %s", abb(c, ob->beneficiary), why);
+        return "place";
     case CASUS_COND_PLACE_ADMINISTERED: {
         int who = k->n_states ? k->states[0] : ob->beneficiary;
-        bool held = p->administrator == who;
-        trace(c, "place", held ? CASUS_HELD : CASUS_FAILED, "under the administration of %s: %s is administered by %s",
-              abb(c, who), p->name, abb(c, p->administrator));
-        break;
+        say(out, "under the administration of %s: %s is administered by %s", abb(c, who), p->name,
+            abb(c, p->administrator));
+        return "place";
     }
     case CASUS_COND_PLACE_AREA: {
         const casus_area *area = casus_world_area_find(c->world, k->area);
-        casus_truth t = casus_world_place_in_area(c->world, p, k->area);
-        trace(c, "place", t, "in %s (%s): %s %s", k->area, area ? area->name : k->area, p->name,
-              t == CASUS_HELD ? "lies in it" : t == CASUS_FAILED ? "lies outside it" : "may or may not lie in it (the area is not defined precisely there)");
-        break;
+        say(out, "in %s (%s): %s %s", k->area, area ? area->name : k->area, p->name,
+            truth == CASUS_HELD ? "lies in it" : truth == CASUS_FAILED ? "lies outside it"
+                                : "may or may not lie in it (the area is not defined precisely there)");
+        return "place";
     }
-    case CASUS_COND_PLACE_RECOGNIZED: {
-        casus_truth t = territory_of(c, p, ob->beneficiary, why, sizeof why);
-        if (t == CASUS_HELD && p->administrator != ob->beneficiary)
-            t = CASUS_UNKNOWN;
-        trace(c, "place", t, "recognized by %s as lawfully under %s administration: %s", abb(c, ob->obligor),
-              abb(c, ob->beneficiary), why);
-        break;
-    }
+    case CASUS_COND_PLACE_RECOGNIZED:
+        territory_text(c, p, ob->beneficiary, (casus_truth)ck->detail, why, sizeof why);
+        say(out, "recognized by %s as lawfully under %s administration: %s", abb(c, ob->obligor),
+            abb(c, ob->beneficiary), why);
+        return "place";
     case CASUS_COND_BENEFICIARY_ATTACKED:
-        trace(c, "attacked", ob->beneficiary == c->attack->target ? CASUS_HELD : CASUS_FAILED,
-              "only when %s is the one attacked: %s", abb(c, ob->beneficiary),
-              ob->beneficiary == c->attack->target ? "it is" : "it is the attacker");
-        break;
+        say(out, "only when %s is the one attacked: %s", abb(c, ob->beneficiary),
+            truth == CASUS_HELD ? "it is" : "it is the attacker");
+        return "attacked";
     case CASUS_COND_UNDECIDABLE:
-        trace(c, "condition", CASUS_UNKNOWN, "%s: not decidable from the event", k->text);
-        break;
+        say(out, "%s: not decidable from the event", k->text);
+        return "condition";
     default:
-        break;
+        say(out, "a condition casus does not know (kind %d): not evaluated", (int)k->kind);
+        return "condition";
     }
 }
 
-/* The role of an obligation in this attack, or -1 when the attack does not
- * concern it (defence owed to the attacker, offence owed to the target). */
-static int role_of(const who_ctx *c, const casus_obligation *ob)
+/* The words of one check: what it is about, and the detail in out. */
+static const char *check_text(const who_ctx *c, const casus_binding *b, const casus_check *ck, char *out)
 {
-    int A = c->attack->attacker, B = c->attack->target;
-    bool to_target = ob->beneficiary == B;
-    int other = to_target ? A : B;
-    switch (ob->kind) {
-    case CASUS_KIND_DEFENSE:
-        if (!to_target)
-            return -1;
-        return ob->obligor == A ? CASUS_ROLE_BREACHED : CASUS_ROLE_DEFEND_TARGET;
-    case CASUS_KIND_OFFENSE:
-        if (to_target || ob->obligor == B)
-            return -1;
-        return CASUS_ROLE_JOIN_ATTACKER;
-    case CASUS_KIND_NEUTRALITY:
-        if (ob->obligor == other)
-            return to_target ? CASUS_ROLE_BREACHED : -1;
-        return CASUS_ROLE_NEUTRAL;
-    case CASUS_KIND_NONAGGRESSION:
-        if (ob->obligor == other)
-            return to_target ? CASUS_ROLE_BREACHED : -1; /* the target's defence breaks no pledge */
-        return CASUS_ROLE_REFRAIN;
-    case CASUS_KIND_CONSULTATION:
-        return CASUS_ROLE_CONSULT;
+    const casus_obligation *ob = b->obligation;
+    casus_truth truth = (casus_truth)ck->truth;
+    switch ((casus_check_kind)ck->kind) {
+    case CASUS_CHECK_IN_FORCE: {
+        char buf[96];
+        period_text(&ob->valid, buf, sizeof buf);
+        if (ck->detail == CASUS_CHECK_ATOP_ENDED) {
+            /* ATOP records the alliance as in effect on its last day of
+             * data; what happened after that, the data do not say. */
+            char last[11];
+            casus_date_format(c->atop_end, last);
+            say(out, "%s was bound to %s under %s from %s; ATOP's data end on %s, so whether it still holds is not "
+                "recorded", abb(c, ob->obligor), abb(c, ob->beneficiary), ob->treaty->id, buf, last);
+        } else
+            say(out, "%s %s %s under %s from %s", abb(c, ob->obligor),
+                truth == CASUS_FAILED ? "is not bound to" : "is bound to", abb(c, ob->beneficiary), ob->treaty->id, buf);
+        return "in force";
+    }
+    case CASUS_CHECK_STATE_SYSTEM:
+        say(out, "%s is %s a member of the state system on that day", abb(c, ob->obligor),
+            truth == CASUS_FAILED ? "not" : "perhaps not");
+        return "state system";
+    case CASUS_CHECK_TRIGGER:
+        return trigger_text(c, ob, truth, out);
+    case CASUS_CHECK_STATE_OF_WAR:
+        say(out, "whether the attack puts %s \"in a state of war\" is not decidable from the event",
+            abb(c, c->attack->target));
+        return "state of war";
+    case CASUS_CHECK_CONDITION:
+        return condition_text(c, ob, &ob->conds[ck->cond], ck, out);
+    case CASUS_CHECK_SUPERSEDED:
+        say(out, "set aside: the hand-encoded treaty %s covers ATOP alliance %d on that day", b->superseded_by->id,
+            ob->treaty->atop[0]);
+        return "superseded";
     default:
-        return -1;
+        say(out, "?");
+        return "?";
     }
 }
 
-static bool superseded(const who_ctx *c, const casus_obligation *ob, const casus_treaty **by)
+/* A finding in the result's arena: the binding with each check in words. */
+static void trace_binding(who_ctx *c, const casus_binding *b, casus_finding *f)
 {
-    if (!ob->treaty->from_atop || ob->treaty->n_atop == 0)
-        return false;
-    int id = ob->treaty->atop[0];
-    /* Only hand-encoded treaties supersede; the world lists them once, so
-     * this does not scan the hundreds of ATOP treaties per candidate. */
-    const casus_treaty *const *hand;
-    size_t n_hand = casus__world_hand_treaties(c->world, &hand);
-    for (size_t i = 0; i < n_hand; i++) {
-        const casus_treaty *t = hand[i];
-        for (size_t k = 0; k < t->n_atop; k++)
-            if (t->atop[k] == id && casus_period_contains(&t->in_force, c->attack->day) != CASUS_FAILED) {
-                *by = t;
-                return true;
-            }
-    }
-    return false;
-}
-
-static void evaluate(who_ctx *c, const casus_obligation *ob, unsigned flags)
-{
-    int role = role_of(c, ob);
-    if (role < 0)
-        return;
-    /* Cheap rejection first: most candidates are simply not in force that
-     * day, and the supersession check below costs more. */
-    casus_truth in_force = casus_period_contains(&ob->valid, c->attack->day);
-    if (in_force == CASUS_FAILED && !(flags & CASUS_WHO_ALL))
-        return;
-    const casus_treaty *by = NULL;
-    if (superseded(c, ob, &by) && !(flags & CASUS_WHO_ALL))
-        return;
-    c->n_traces = 0;
-    char buf[96];
-    period_text(&ob->valid, buf, sizeof buf);
-    if (in_force == CASUS_HELD && ob->treaty->from_atop && casus_span_is_open(ob->valid.end) &&
-        c->attack->day > c->atop_end) {
-        /* ATOP records the alliance as in effect on its last day of data;
-         * what happened after that, the data do not say. */
-        char last[11];
-        casus_date_format(c->atop_end, last);
-        trace(c, "in force", CASUS_UNKNOWN, "%s was bound to %s under %s from %s; ATOP's data end on %s, so whether "
-              "it still holds is not recorded", abb(c, ob->obligor), abb(c, ob->beneficiary), ob->treaty->id, buf, last);
-    } else
-        trace(c, "in force", in_force, "%s %s %s under %s from %s", abb(c, ob->obligor),
-              in_force == CASUS_FAILED ? "is not bound to" : "is bound to", abb(c, ob->beneficiary), ob->treaty->id, buf);
-    casus_truth mo = casus_world_member(c->world, ob->obligor, c->attack->day);
-    if (mo != CASUS_HELD)
-        trace(c, "state system", mo, "%s is %s a member of the state system on that day", abb(c, ob->obligor),
-              mo == CASUS_FAILED ? "not" : "perhaps not");
-    if (role == CASUS_ROLE_DEFEND_TARGET || role == CASUS_ROLE_JOIN_ATTACKER || role == CASUS_ROLE_BREACHED ||
-        ob->trigger != CASUS_TRIGGER_UNSPECIFIED)
-        trace_trigger(c, ob);
-    for (size_t i = 0; i < ob->n_conds; i++)
-        trace_condition(c, ob, &ob->conds[i]);
-    if (by)
-        trace(c, "superseded", CASUS_FAILED, "set aside: the hand-encoded treaty %s covers ATOP alliance %d on that day",
-              by->id, ob->treaty->atop[0]);
-    casus_truth status = CASUS_HELD;
-    for (size_t i = 0; i < c->n_traces; i++) {
-        if (c->traces[i].truth == CASUS_FAILED)
-            status = CASUS_FAILED;
-        else if (c->traces[i].truth == CASUS_UNKNOWN && status == CASUS_HELD)
-            status = CASUS_UNKNOWN;
-    }
-    if (status == CASUS_FAILED && !(flags & CASUS_WHO_ALL))
-        return;
-    casus_finding *f = casus__vec_push(&c->findings, &c->mem);
-    casus_trace *tr = casus__arena_memdup(c->arena, c->traces, c->n_traces * sizeof *tr);
-    if (!f || !tr) {
+    casus_trace *tr = casus__arena_alloc(c->arena, (b->n_checks ? b->n_checks : 1) * sizeof *tr);
+    if (!tr) {
         c->oom = true;
         return;
     }
-    for (size_t i = 0; i < c->n_traces; i++)
-        if (!(tr[i].detail = casus__arena_strdup(c->arena, c->text[i])))
+    char text[TRACE_TEXT];
+    for (size_t i = 0; i < b->n_checks; i++) {
+        tr[i].what = check_text(c, b, &b->checks[i], text);
+        tr[i].truth = (casus_truth)b->checks[i].truth;
+        if (!(tr[i].detail = casus__arena_strdup(c->arena, text)))
             c->oom = true;
-    f->obligation = ob;
-    f->role = (casus_role)role;
-    f->status = status;
+    }
+    f->obligation = b->obligation;
+    f->role = b->role;
+    f->status = b->status;
     f->traces = tr;
-    f->n_traces = c->n_traces;
-    f->superseded_by = by;
+    f->n_traces = b->n_checks;
+    f->superseded_by = b->superseded_by;
 }
 
 static int article_index(const casus_obligation *ob)
@@ -472,76 +378,70 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
                        casus_error *err)
 {
     *out = NULL;
-    char buf[12];
-    if (!casus_world_state_by_ccode(w, a->attacker))
-        return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "unknown attacker (COW code %s)",
-                               casus_world_abb(w, a->attacker, buf));
-    if (!casus_world_state_by_ccode(w, a->target))
-        return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "unknown target (COW code %s)",
-                               casus_world_abb(w, a->target, buf));
-    if (a->attacker == a->target)
-        return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "a state cannot attack itself");
-    const casus_place *place = a->place ? a->place : casus_world_home(w, a->target);
-    bool targets = place->sovereign == a->target || place->administrator == a->target;
-    for (size_t i = 0; i < place->n_claimants; i++)
-        targets |= place->claimants[i] == a->target;
-    if (!targets)
-        return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "%s is not %s's: its sovereign is %s and it is administered by %s",
-                               place->name, casus_world_state_by_ccode(w, a->target)->abb,
-                               place->sovereign ? casus_world_abb(w, place->sovereign, buf) : "contested",
-                               casus_world_state_by_ccode(w, place->administrator)
-                                   ? casus_world_state_by_ccode(w, place->administrator)->abb : "?");
+    const casus_place *place;
+    casus_status st = casus__who_resolve(w, a, &place, err);
+    if (st != CASUS_OK)
+        return st;
+
+    /* A scratch just large enough for this query's candidates. */
+    size_t cands = 0, checks = 0;
+    const int bens[2] = {a->target, a->attacker};
+    for (int k = 0; k < 2; k++) {
+        const casus_obligation *first;
+        size_t n = casus_world_obligations_to(w, bens[k], &first);
+        cands += n;
+        for (size_t i = 0; i < n; i++)
+            checks += casus__who_max_checks(&first[i]);
+    }
+    casus_who_scratch *s = NULL;
+    if ((st = casus__who_scratch_make(w, cands, checks, &s, err)) != CASUS_OK)
+        return st;
+    const casus_binding *b;
+    size_t nb;
+    if ((st = casus_who_eval(w, a, flags | CASUS_WHO_CHECKS, s, &b, &nb, err)) != CASUS_OK) {
+        casus_who_scratch_free(s);
+        return st;
+    }
 
     const casus_mem *wmem = casus__world_mem((casus_world *)w);
     struct who_result_impl *r = casus__mem_alloc(wmem, sizeof *r);
-    if (!r)
+    if (!r) {
+        casus_who_scratch_free(s);
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+    }
     memset(r, 0, sizeof *r);
     r->mem = *wmem;
     casus__arena_init(&r->arena, &r->mem);
 
-    /* The context is large (the candidate's trace text): keep it off the stack. */
-    who_ctx *c = casus__mem_alloc(wmem, sizeof *c);
-    if (!c) {
-        casus_who_free(&r->pub);
-        return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    memset(c, 0, sizeof *c);
-    c->world = w;
-    c->attack = a;
-    c->place = place;
-    c->mem = *wmem;
-    c->arena = &r->arena;
-    c->atop_end = casus__world_atop_end(w);
-    casus__vec_init(&c->findings, sizeof(casus_finding));
+    who_ctx ctx = {.world = w, .attack = a, .place = place, .arena = &r->arena, .mem = *wmem,
+                   .atop_end = casus__world_atop_end(w)};
+    who_ctx *c = &ctx;
     casus__vec_init(&c->notes, sizeof(const char *));
-
-    const int bens[2] = {a->target, a->attacker};
-    for (int k = 0; k < 2 && !c->oom; k++) {
-        const casus_obligation *first;
-        size_t n = casus_world_obligations_to(w, bens[k], &first);
-        for (size_t i = 0; i < n && !c->oom; i++)
-            evaluate(c, &first[i], flags);
-    }
-    if (c->findings.len)
-        qsort(c->findings.data, c->findings.len, sizeof(casus_finding), cmp_finding);
-    coverage_notes(c);
-    casus_status st = c->oom ? CASUS_NOMEM : CASUS_OK;
+    casus_finding *fs = casus__arena_alloc(&r->arena, (nb ? nb : 1) * sizeof *fs);
+    if (!fs)
+        c->oom = true;
+    for (size_t i = 0; i < nb && !c->oom; i++)
+        trace_binding(c, &b[i], &fs[i]);
+    casus_who_scratch_free(s);
+    if (!c->oom && nb)
+        qsort(fs, nb, sizeof *fs, cmp_finding);
+    if (!c->oom)
+        coverage_notes(c);
+    st = c->oom ? CASUS_NOMEM : CASUS_OK;
     if (st == CASUS_OK) {
         r->pub.attack = *a;
         r->pub.place = place;
-        r->pub.findings = casus__arena_memdup(&r->arena, c->findings.data, c->findings.len * sizeof(casus_finding));
-        r->pub.n_findings = c->findings.len;
+        r->pub.flags = flags;
+        r->pub.findings = fs;
+        r->pub.n_findings = nb;
         r->pub.notes = casus__arena_memdup(&r->arena, c->notes.data, c->notes.len * sizeof(const char *));
         r->pub.n_notes = c->notes.len;
-        if (!r->pub.findings || !r->pub.notes)
+        if (!r->pub.notes)
             st = CASUS_NOMEM;
     }
     if (st == CASUS_OK)
         st = find_conflicts(c, r, r->pub.findings, r->pub.n_findings);
-    casus__vec_free(&c->findings, &c->mem);
     casus__vec_free(&c->notes, &c->mem);
-    casus__mem_free(wmem, c, sizeof *c);
     if (st != CASUS_OK) {
         casus_who_free(&r->pub);
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory evaluating the attack");

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "world_internal.h"
+#include "text.h"
 
-#define MAX_CCODE 1000 /* COW codes run from 2 to 990 */
+#define MAX_CCODE CASUS__WORLD_MAX_CCODE
 
 typedef struct spell {
     int ccode;
@@ -151,7 +152,6 @@ casus_status casus__world_add_state(casus_world *w, int ccode, const char *abb, 
 
 casus_status casus_world_add_spell(casus_world *w, int ccode, casus_period period, casus_error *err)
 {
-    w->finished = false;
     if (!ccode_ok(ccode))
         return casus_error_set(err, CASUS_RANGE, NULL, 0, 0, "state code %d is out of range", ccode);
     spell *s = casus__vec_push(&w->spells, &w->mem);
@@ -159,6 +159,7 @@ casus_status casus_world_add_spell(casus_world *w, int ccode, casus_period perio
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory adding a spell");
     s->ccode = ccode;
     s->period = period;
+    w->finished = false;
     return CASUS_OK;
 }
 
@@ -320,7 +321,6 @@ casus_truth casus_world_place_in_area(const casus_world *w, const casus_place *p
     return uncertain ? CASUS_UNKNOWN : CASUS_HELD;
 }
 
-casus_status casus__world_add_place(casus_world *w, const casus_place *place, casus_error *err);
 casus_status casus__world_add_place(casus_world *w, const casus_place *place, casus_error *err)
 {
     casus_place *p = casus__arena_memdup(&w->arena, place, sizeof *place);
@@ -333,7 +333,6 @@ casus_status casus__world_add_place(casus_world *w, const casus_place *place, ca
     return CASUS_OK;
 }
 
-casus_status casus__world_add_area(casus_world *w, const casus_area *area, casus_error *err);
 casus_status casus__world_add_area(casus_world *w, const casus_area *area, casus_error *err)
 {
     casus_area *a = casus__vec_push(&w->areas, &w->mem);
@@ -476,7 +475,7 @@ static int cmp_obligation(const void *pa, const void *pb)
         return a->beneficiary < b->beneficiary ? -1 : 1;
     if (a->obligor != b->obligor)
         return a->obligor < b->obligor ? -1 : 1;
-    int c = strcmp(a->treaty->id, b->treaty->id);
+    int c = a->treaty == b->treaty ? 0 : strcmp(a->treaty->id, b->treaty->id);
     if (c)
         return c;
     if (a->valid.start.lo != b->valid.start.lo)
@@ -488,9 +487,72 @@ static int cmp_obligation(const void *pa, const void *pb)
     return (a->kind > b->kind) - (a->kind < b->kind);
 }
 
+/* A treaty's reference to a state the world does not hold. */
+static casus_status bad_state(const casus_treaty *t, const char *what, int ccode, casus_error *err)
+{
+    return casus_error_set(err, CASUS_INVALID, t->file, 0, 0, "treaty '%s': %s %d is not a state of the world",
+                           t->id, what, ccode);
+}
+
+static casus_status check_states(const casus_world *w, const casus_treaty *t, const char *what, const int *list,
+                                 size_t n, casus_error *err)
+{
+    for (size_t i = 0; list && i < n; i++)
+        if (!casus_world_state_by_ccode(w, list[i]))
+            return bad_state(t, what, list[i], err);
+    return CASUS_OK;
+}
+
+/* Every state a treaty names (parties, suspensions, rules, conditions) is a
+ * state of the world, and every area a condition names is one of its areas.
+ * The treaty parser checks this for what it reads; the check here holds for
+ * treaties from any loader. */
+static casus_status check_treaty(const casus_world *w, const casus_treaty *t, casus_error *err)
+{
+    for (size_t i = 0; i < t->n_parties; i++)
+        if (!casus_world_state_by_ccode(w, t->parties[i].ccode))
+            return bad_state(t, "party", t->parties[i].ccode, err);
+    for (size_t i = 0; i < t->n_suspensions; i++)
+        if (!casus_world_state_by_ccode(w, t->suspensions[i].by) ||
+            !casus_world_state_by_ccode(w, t->suspensions[i].toward))
+            return bad_state(t, "suspension between", casus_world_state_by_ccode(w, t->suspensions[i].by)
+                                                          ? t->suspensions[i].toward : t->suspensions[i].by, err);
+    for (size_t a = 0; a < t->n_articles; a++) {
+        const casus_article *art = &t->articles[a];
+        for (size_t r = 0; r < art->n_rules; r++) {
+            const casus_rule *rule = &art->rules[r];
+            casus_status st = check_states(w, t, "obligor", rule->owed_by, rule->n_owed_by, err);
+            if (st == CASUS_OK)
+                st = check_states(w, t, "beneficiary", rule->owed_to, rule->n_owed_to, err);
+            if (st == CASUS_OK && rule->n_conds > CASUS_MAX_RULE_CONDITIONS)
+                st = casus_error_set(err, CASUS_INVALID, t->file, rule->line, 0,
+                                     "treaty '%s': a rule with %zu conditions (at most %d)", t->id, rule->n_conds,
+                                     CASUS_MAX_RULE_CONDITIONS);
+            for (size_t k = 0; st == CASUS_OK && k < rule->n_conds; k++) {
+                const casus_condition *c = &rule->conds[k];
+                st = check_states(w, t, "state in a condition", c->states, c->n_states, err);
+                if (st == CASUS_OK && c->kind == CASUS_COND_PLACE_AREA && (!c->area || !casus_world_area_find(w, c->area)))
+                    st = casus_error_set(err, CASUS_INVALID, t->file, rule->line, 0,
+                                         "treaty '%s': unknown area '%s'", t->id, c->area ? c->area : "");
+            }
+            if (st != CASUS_OK)
+                return st;
+        }
+    }
+    return CASUS_OK;
+}
+
 casus_status casus_world_finish(casus_world *w, casus_error *err)
 {
+    /* Until this call succeeds the world is not finished, whatever it was. */
+    w->finished = false;
     w->obligations.len = 0;
+    w->hand.len = 0;
+    for (size_t i = 0; i < w->treaties.len; i++) {
+        casus_status st = check_treaty(w, CASUS_VEC_AT(&w->treaties, const casus_treaty *, i), err);
+        if (st != CASUS_OK)
+            return st;
+    }
     for (size_t i = 0; i < w->treaties.len; i++) {
         casus_status st = build_treaty_obligations(w, CASUS_VEC_AT(&w->treaties, const casus_treaty *, i));
         if (st != CASUS_OK) {
@@ -521,8 +583,10 @@ casus_status casus_world_finish(casus_world *w, casus_error *err)
     for (size_t i = 0; i < w->treaties.len; i++) {
         const casus_treaty *t = CASUS_VEC_AT(&w->treaties, const casus_treaty *, i);
         const casus_treaty **slot = t->from_atop ? NULL : casus__vec_push(&w->hand, &w->mem);
-        if (!t->from_atop && !slot)
+        if (!t->from_atop && !slot) {
+            w->obligations.len = w->hand.len = 0;
             return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory building the treaty index");
+        }
         if (slot)
             *slot = t;
     }
@@ -559,6 +623,7 @@ casus_status casus__world_add_coverage(casus_world *w, casus_coverage_kind kind,
     casus_coverage *c = zWhat ? casus__vec_push(&w->coverage, &w->mem) : NULL;
     if (!c)
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+    w->finished = false; /* finish reads where ATOP's coverage ends */
     c->kind = kind;
     c->what = zWhat;
     c->from = from;
@@ -583,22 +648,48 @@ casus_day casus__world_atop_end(const casus_world *w)
     return w->atop_end;
 }
 
-casus_world_snapshot casus__world_snapshot(const casus_world *w)
+void casus__world_begin(const casus_world *w, casus_world_tx *tx)
 {
-    casus_world_snapshot snap = {casus__arena_mark(&w->arena), w->states.len, w->places.len, w->areas.len};
-    return snap;
+    tx->arena = casus__arena_mark(&w->arena);
+    tx->states = w->states.len;
+    tx->spells = w->spells.len;
+    tx->places = w->places.len;
+    tx->areas = w->areas.len;
+    tx->treaties = w->treaties.len;
+    tx->coverage = w->coverage.len;
+    tx->datasets = w->datasets;
+    tx->finished = w->finished;
+    memcpy(tx->home_override, w->home_override, sizeof tx->home_override);
 }
 
-void casus__world_restore(casus_world *w, casus_world_snapshot snap)
+void casus__world_rollback(casus_world *w, const casus_world_tx *tx)
 {
-    for (size_t i = snap.states; i < w->states.len; i++)
+    /* A state is only ever added, never replaced: forget the new ones. */
+    for (size_t i = tx->states; i < w->states.len; i++)
         w->state_of[CASUS_VEC_AT(&w->states, state_rec *, i)->pub.ccode] = 0;
-    for (int c = 0; c < MAX_CCODE; c++)
-        if ((size_t)w->home_override[c] > snap.places)
-            w->home_override[c] = 0;
-    w->states.len = snap.states;
-    w->places.len = snap.places;
-    w->areas.len = snap.areas;
-    casus__arena_rollback(&w->arena, snap.arena);
-    w->finished = false;
+    memcpy(w->home_override, tx->home_override, sizeof w->home_override);
+    w->states.len = tx->states;
+    w->spells.len = tx->spells;
+    w->places.len = tx->places;
+    w->areas.len = tx->areas;
+    w->treaties.len = tx->treaties;
+    w->coverage.len = tx->coverage;
+    w->datasets = tx->datasets;
+    casus__arena_rollback(&w->arena, tx->arena);
+    /* The obligation and spell indexes were built from what is there again,
+     * and loading only appends to the arrays they index. */
+    w->finished = tx->finished;
+}
+
+bool casus__world_is_finished(const casus_world *w) { return w->finished; }
+
+casus_world_counts casus__world_counts(const casus_world *w)
+{
+    casus_world_counts c = {
+        .states = w->states.len, .spells = w->spells.len, .places = w->places.len, .areas = w->areas.len,
+        .treaties = w->treaties.len, .coverage = w->coverage.len, .arena_bytes = w->arena.used,
+        .finished = w->finished,
+    };
+    casus__data_counts(w, &c.datasets, &c.dataset_records);
+    return c;
 }

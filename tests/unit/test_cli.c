@@ -225,6 +225,32 @@ Test(cli, treaty_show_and_list)
     expect_usage_error(run_casus("treaty", "show", "nope-1", NULL), "no treaty with id 'nope-1'");
 }
 
+/* Text wraps by characters, not bytes: a Cyrillic passage (two bytes a
+ * letter) fills the line as an English one does, and no more. */
+Test(cli, treaty_show_wraps_by_characters)
+{
+    run_result r = run_casus("treaty", "show", "csto-1992", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    size_t longest_cyrillic = 0;
+    for (const char *line = r.out; *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end)
+            end = line + strlen(line);
+        size_t chars = 0, nonascii = 0;
+        for (const char *c = line; c < end; c++) {
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+            nonascii += ((unsigned char)*c & 0xC0) == 0xC0;
+        }
+        if (nonascii > chars / 2 && chars > longest_cyrillic)
+            longest_cyrillic = chars;
+        line = *end ? end + 1 : end;
+    }
+    /* Passages wrap at 76 columns after a 4-column indent: 80 in all. */
+    cr_assert_leq(longest_cyrillic, 80, "a Cyrillic line of %zu characters", longest_cyrillic);
+    cr_assert_geq(longest_cyrillic, 60, "Cyrillic lines use the width (longest %zu)", longest_cyrillic);
+    run_free(&r);
+}
+
 Test(cli, help_goes_to_stdout)
 {
     run_result r = run_casus("who", "--help", NULL);
@@ -279,4 +305,18 @@ Test(cli, help_examples_run)
     }
     run_free(&top);
     cr_assert_geq(examples, 1);
+}
+
+Test(cli, shared_options_are_taken_only_by_the_commands_that_use_them)
+{
+    /* --share, --treaties, --data and --no-data are parsed in one place
+     * (common.c); each command takes those it uses and refuses the others. */
+    expect_casus_exit(2, "wars", "list", "--treaties", "x", NULL);
+    expect_casus_exit(2, "treaty", "--data", "x", "list", NULL);
+    expect_casus_exit(2, "export", "dyads", "--directed", "--no-data", NULL);
+    run_result r = run_casus("who", "--attacker", "ROK", "--target", "PRK", "--date", "2025-03-01", "--no-data",
+                             "--treaties", "/nonexistent-casus-treaties", NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "/nonexistent-casus-treaties"), "%s", r.err);
+    run_free(&r);
 }

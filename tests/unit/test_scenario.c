@@ -348,7 +348,8 @@ Test(scenario, shipped_scenarios_all_parse)
         {"baltic-2025", 2025, 3, 1, 1, 0, 365, 366},      {"july-1914", 1914, 7, 28, 1, 0, 300, 345},
         {"korea-1950", 1950, 6, 25, 1, 0, 731, 732},      {"korea-dmz-2025", 2025, 3, 1, 1, 0, 731, 732},
         {"korea-strike-2025", 2025, 3, 1, 1, 0, 732, 731}, {"kursk-2024-08", 2024, 8, 6, 1, 0, 369, 365},
-        {"kursk-2024-12", 2024, 12, 5, 1, 1, 369, 365},   {"poland-1939", 1939, 9, 1, 1, 0, 255, 290},
+        {"kursk-2024-12", 2024, 12, 5, 1, 0, 369, 365},
+        {"kursk-2024-12-deployed", 2024, 12, 5, 1, 1, 369, 365},   {"poland-1939", 1939, 9, 1, 1, 0, 255, 290},
         {"two-fronts-2025", 2025, 3, 1, 2, 0, 710, 713},
     };
     casus_world *w = world();
@@ -375,7 +376,7 @@ Test(scenario, shipped_scenarios_all_parse)
     }
     /* The North Korean deployment of October 2024, by month. */
     char path[4096];
-    snprintf(path, sizeof path, "%s/scenarios/kursk-2024-12.scenario", source_dir());
+    snprintf(path, sizeof path, "%s/scenarios/kursk-2024-12-deployed.scenario", source_dir());
     casus_scenario *sc = NULL;
     cr_assert_eq(casus_scenario_load_file(w, path, &sc, NULL), CASUS_OK);
     cr_assert_eq(sc->events[0].kind, CASUS_EVENT_DEPLOYMENT);
@@ -427,11 +428,11 @@ Test(scenario_cli, list_and_show_the_shipped_scenarios)
 {
     run_result r = run_casus("scenario", "list", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert_eq(count_of(r.out, "\n"), 9);
+    cr_assert_eq(count_of(r.out, "\n"), 10);
     cr_assert_not_null(strstr(r.out, "kursk-2024-12      2024-12-05  365 days  "
                                      "Ukraine's forces in Kursk oblast, 5 December 2024, Article 4 in force\n"));
     run_free(&r);
-    r = run_casus("scenario", "show", "kursk-2024-12", NULL);
+    r = run_casus("scenario", "show", "kursk-2024-12-deployed", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_not_null(strstr(r.out, "  2024-12-05  UKR attacks RUS at kursk [K3]\n"));
     cr_assert_not_null(strstr(r.out, "  2024-10    PRK fights with RUS against UKR at kursk [D2]"));
@@ -471,4 +472,48 @@ Test(scenario, the_documented_example_parses)
     casus_scenario_free(sc);
     casus_world_free(w);
     free(doc);
+}
+
+Test(scenario, events_path_is_relative_to_the_scenario_file)
+{
+    casus_world *w = world();
+    const char *text = "scenario s\ntitle \"t\"\nsource S1 \"c\"\nevents-file \"x.events\"\nattack RUS EST on 2025-03-01\n";
+    casus_scenario *sc = NULL;
+    char buf[64];
+    cr_assert_eq(casus_scenario_parse(w, "dir/sub/s.scenario", text, strlen(text), &sc, NULL), CASUS_OK);
+    cr_assert_eq(casus_scenario_events_path(sc, buf, sizeof buf), CASUS_OK);
+    cr_assert_str_eq(buf, "dir/sub/x.events");
+    cr_assert_eq(casus_scenario_events_path(sc, buf, 16), CASUS_RANGE);
+    casus_scenario_free(sc);
+    cr_assert_eq(casus_scenario_parse(w, "s.scenario", text, strlen(text), &sc, NULL), CASUS_OK);
+    cr_assert_eq(casus_scenario_events_path(sc, buf, sizeof buf), CASUS_OK);
+    cr_assert_str_eq(buf, "x.events");
+    casus_scenario_free(sc);
+    text = "scenario s\ntitle \"t\"\nsource S1 \"c\"\nattack RUS EST on 2025-03-01\n";
+    cr_assert_eq(casus_scenario_parse(w, "dir/s.scenario", text, strlen(text), &sc, NULL), CASUS_OK);
+    cr_assert_eq(casus_scenario_events_path(sc, buf, sizeof buf), CASUS_NOTFOUND);
+    casus_scenario_free(sc);
+    casus_world_free(w);
+}
+
+/* With --data (before or after the subcommand) ATOP treaties may be named. */
+Test(scenario_cli, check_with_the_datasets_knows_atop_treaties)
+{
+    char *dir = make_temp_dir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/atop.scenario", dir);
+    const char *text = "scenario t\ntitle \"t\"\nsource S1 \"c\"\nattack AUH YUG on 1914-07-28\n"
+                       "event 1914-08-01 end atop-1225\n";
+    cr_assert_eq(spit(path, text, strlen(text)), 0);
+    run_result r = run_casus("scenario", "check", path, NULL);
+    cr_assert_eq(r.status, 2, "without the datasets there is no ATOP treaty");
+    cr_assert_not_null(strstr(r.err, ":5:22: unknown treaty 'atop-1225'"), "%s", r.err);
+    run_free(&r);
+    r = run_casus("scenario", "check", path, "--data", test_data_dir(), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: ok: t, 1 attack from 1914-07-28, 1 event, 0 assumptions, horizon 365 days\n", path);
+    cr_assert_str_eq(r.out, want);
+    run_free(&r);
+    rm_temp_dir(dir);
 }
