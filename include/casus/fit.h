@@ -73,9 +73,10 @@ CASUS_EXTERN double casus_fit_loglik(const casus_fit_data *data, const size_t *w
                                      const double beta[CASUS_JM_FEATURE_COUNT],
                                      double grad[CASUS_JM_FEATURE_COUNT] /* OUT; may be NULL */);
 
-/* The penalties cross-validation chooses among. */
+/* The penalties cross-validation chooses among: casus_fit_penalty(i) for
+ * i < CASUS_FIT_N_PENALTIES (NAN beyond). */
 #define CASUS_FIT_N_PENALTIES 6
-CASUS_EXTERN extern const double casus_fit_penalties[CASUS_FIT_N_PENALTIES];
+CASUS_EXTERN double casus_fit_penalty(size_t i);
 
 typedef struct casus_fit_options {
     const size_t *wars;     /* indices of the training wars; NULL: all */

@@ -172,7 +172,7 @@ int cli_fit_provenance(const cli_fit_env *env, const size_t *wars, size_t n_wars
     if (!isnan(r->cv_loglik[0])) {
         n = add(buf, size, n, ", chosen by 5-fold cross-validation over wars;\n  held-out log-likelihood by lambda:");
         for (int p = 0; p < CASUS_FIT_N_PENALTIES; p++)
-            n = add(buf, size, n, " %g: %.4f%s", casus_fit_penalties[p], r->cv_loglik[p],
+            n = add(buf, size, n, " %g: %.4f%s", casus_fit_penalty((size_t)p), r->cv_loglik[p],
                     p + 1 < CASUS_FIT_N_PENALTIES ? "," : "");
     }
     n = add(buf, size, n, "\n");

@@ -21,7 +21,12 @@ enum { F = CASUS_JM_FEATURE_COUNT };
  * (the objective is a log-likelihood over hundreds of events). */
 #define GRAD_TOL 1e-6
 
-const double casus_fit_penalties[CASUS_FIT_N_PENALTIES] = {0.3, 1.0, 3.0, 10.0, 30.0, 100.0};
+static const double penalties[CASUS_FIT_N_PENALTIES] = {0.3, 1.0, 3.0, 10.0, 30.0, 100.0};
+
+double casus_fit_penalty(size_t i)
+{
+    return i < CASUS_FIT_N_PENALTIES ? penalties[i] : NAN;
+}
 
 /* One exposure row: x and how many days it was at risk. */
 typedef struct fit_row {
@@ -518,14 +523,14 @@ casus_status casus_fit_run(const casus_fit_data *d, const casus_fit_options *opt
                 }
                 if (!nte || !ntr)
                     continue;
-                fit_once(d, train, ntr, casus_fit_penalties[p], max_iter, beta, &conv);
+                fit_once(d, train, ntr, penalties[p], max_iter, beta, &conv);
                 held += casus_fit_loglik(d, test, nte, beta, NULL);
             }
             out->cv_loglik[p] = held;
             if (held > out->cv_loglik[best])
                 best = p;
         }
-        lambda = casus_fit_penalties[best];
+        lambda = penalties[best];
     }
     out->penalty = lambda;
     out->iterations = fit_once(d, all, n, lambda, max_iter, out->beta, &out->converged);
