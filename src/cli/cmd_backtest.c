@@ -49,7 +49,7 @@ const char cmd_backtest_usage[] =
     "\n"
     "Exit status: 0 on success, 1 when the work failed, 2 for bad input.\n"
     "More: docs/backtest.md.  Example:\n"
-    "  casus backtest --war 106 --format json\n";
+    "  casus backtest --war 175 --trials 1000\n";
 
 enum { OPT_DATA = 256, OPT_SHARE, OPT_TREATIES, OPT_SPLIT, OPT_WAR, OPT_TRIALS, OPT_SEED, OPT_THREADS, OPT_PENALTY,
        OPT_WINDOW };

@@ -35,8 +35,9 @@ const char cmd_fit_usage[] =
     "      --share DIR, --treaties DIR  as for 'casus who'\n"
     "\n"
     "Exit status: 0 on success, 1 when the work failed, 2 for bad input.\n"
+    "The shipped params/default.params is 'casus fit' on all 95 wars.\n"
     "More: docs/fit.md.  Example:\n"
-    "  casus fit --output params/default.params\n";
+    "  casus fit --wars 100-139 --penalty 30\n";
 
 enum { OPT_DATA = 256, OPT_SHARE, OPT_TREATIES, OPT_WARS, OPT_EXCLUDE, OPT_FROM, OPT_TO, OPT_PENALTY, OPT_WINDOW };
 
