@@ -114,7 +114,10 @@ print(f"""# casus join-model parameters: defaults, not fitted (no standard error
 #   pledge to a first-day belligerent (peacesciencer's ATOP dyad-years): before 1946
 #   {count[False][1]} of {count[False][0]} entered within 365 days ({p0_pre:.4f}), after 1945
 #   {count[True][1]} of {count[True][0]} ({p0_post:.4f}).  Same conversion, halved for the two
-#   sides a candidate may join: {l0_pre:.6g} and {l0_post:.6g} per day per side.
+#   sides a candidate may join: {l0_pre:.6g} and {l0_post:.6g} per day per side.  The count's
+#   candidates are fewer than the engine's, which adds states bound by any obligation to a
+#   belligerent, MID rivals and states drawn in as the war grows (docs/cascade.md); `casus fit`
+#   estimates the base rate on the engine's own candidates.
 # Every other parameter: 0.  No published rate fixes it; `casus fit` estimates them all.
 #
 # name value stderr""")

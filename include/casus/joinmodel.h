@@ -182,8 +182,9 @@ typedef struct casus_jm_row {
 
 /* The rows of every candidate at this moment, two per candidate (side 1,
  * side 2), by ccode.  A candidate is a member of the state system on `day`
- * that is not a belligerent and is a major power or related to a
- * belligerent.  Evaluates the war's attacks with casus_who (chain-ganging:
+ * that is not a belligerent and is a major power, related to a
+ * belligerent, or pulled to a side by an obligation the war sets off.
+ * Evaluates the war's attacks with casus_who (chain-ganging:
  * docs/cascade.md). */
 CASUS_EXTERN casus_status casus_jm_rows(const casus_jm_data *data, const casus_jm_war *war,
                                         casus_jm_row **rows /* OUT */, size_t *n_rows /* OUT */,

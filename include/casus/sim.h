@@ -45,7 +45,9 @@ typedef struct casus_sim casus_sim;
 /* Compiles the scenario.  The world must be finished, with the datasets the
  * join model reads (COW, contiguity, NMC, MID, ATOP) loaded where available;
  * nuclear may be NULL (then P(nuclear-armed states on opposite sides) is not
- * reported).  threads > 1 evaluates the attacks in parallel.
+ * reported).  threads > 1 evaluates the attacks in parallel, on worker
+ * threads that allocate through the world's hook: pass 1 when the hook is
+ * not thread-safe.
  * CASUS_INVALID when the scenario's opening attacks put a state on both
  * sides. */
 CASUS_EXTERN casus_status casus_sim_compile(const casus_world *world, const casus_scenario *scenario,

@@ -116,7 +116,7 @@ typedef enum casus_cond_kind {
 /* At most this many conditions in one rule: the treaty parser refuses a
  * rule with more (file:line:col), casus_world_finish() a world holding one,
  * and casus_who() evaluates every one of them. */
-#define CASUS_MAX_RULE_CONDITIONS 48
+#define CASUS_MAX_RULE_CONDITIONS 256
 
 typedef struct casus_condition {
     casus_cond_kind kind;

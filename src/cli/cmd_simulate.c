@@ -7,14 +7,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef CASUS_HAVE_MPI
+#include <mpi.h>
+#endif
+
 #include "casus/data.h"
 #include "casus/joinmodel.h"
 #include "casus/nuclear.h"
 #include "casus/scenario.h"
 #include "casus/sim.h"
+#include "casus/sanctions.h"
 #include "common.h"
 
-enum { OPT_SHARE = 256, OPT_TREATIES, OPT_DATA, OPT_NO_DATA, OPT_PARAMS };
+/* cmd_sanctions.c: the troop deployments of a scenario's events file. */
+int cli_scenario_events(const casus_world *w, const char *scenario_path, casus_scenario *sc, casus_events **ev,
+                        casus_scenario **merged, casus_error *err);
+void cli_scenario_events_free(casus_scenario *sc, casus_events *ev, casus_scenario *merged);
+
+enum { OPT_PARAMS = 256 };
 
 const char cmd_simulate_usage[] =
     "Usage: casus simulate FILE [--trials N] [--seed S] [--threads T] [--params FILE]\n"
@@ -49,8 +59,10 @@ const char cmd_simulate_usage[] =
     "Exit status: 0 when the simulation ran, 1 when the work failed, 2 for bad\n"
     "input (a malformed scenario or parameter file, a bad option).\n"
     "\n"
+    "FILE may also be the id of a shipped scenario (SHARE/scenarios/ID.scenario).\n"
+    "\n"
     "Example:\n"
-    "  casus simulate scenarios/korea-dmz-2025.scenario --trials 200000 --threads 2\n";
+    "  casus simulate july-1914 --trials 20000 --threads 2\n";
 
 static bool parse_u64(const char *s, uint64_t *out)
 {
@@ -133,8 +145,7 @@ int cmd_simulate(int argc, char **argv)
         {"trials", required_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 'j'},   {"params", required_argument, NULL, OPT_PARAMS},
         {"format", required_argument, NULL, 'f'},    {"output", required_argument, NULL, 'o'},
-        {"share", required_argument, NULL, OPT_SHARE}, {"treaties", required_argument, NULL, OPT_TREATIES},
-        {"data", required_argument, NULL, OPT_DATA}, {"no-data", no_argument, NULL, OPT_NO_DATA},
+        CLI_WORLD_LONGOPTS,
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     const char *output = NULL, *params_path = NULL;
     const char *trials_s = NULL, *seed_s = NULL, *threads_s = NULL;
@@ -155,18 +166,22 @@ int cmd_simulate(int argc, char **argv)
             if (format < 0)
                 return cli_usage_error("simulate", "unknown format '%s' (text, csv or json)", optarg);
             break;
-        case OPT_SHARE: wo.share = optarg; break;
-        case OPT_TREATIES: wo.treaties = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
-        case OPT_NO_DATA: wo.no_data = true; break;
         case 'h': cli_print_help(cli_find("simulate"), stdout); return EXIT_OK;
         default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
             return cli_usage_error("simulate", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind + 1 != argc)
         return cli_usage_error("simulate", optind >= argc ? "a scenario FILE is required" : "one scenario FILE only");
     const char *file = argv[optind];
+    char id_path[4096];
+    if (!file_exists(file) && !strchr(file, '/')) { /* an id: korea-dmz-2025 */
+        snprintf(id_path, sizeof id_path, "%s/scenarios/%s.scenario", cli_share_dir(wo.share), file);
+        if (file_exists(id_path))
+            file = id_path;
+    }
     uint64_t trials = 0, seed = 0, threads = 1;
     if (trials_s && (!parse_u64(trials_s, &trials) || trials == 0 || trials > CASUS_SCENARIO_MAX_TRIALS))
         return cli_usage_error("simulate", "--trials takes a whole number from 1 to %llu",
@@ -198,6 +213,15 @@ int cmd_simulate(int argc, char **argv)
         casus_world_free(w);
         return cli_fail(&err);
     }
+    /* The troop deployments of the scenario's events file, if it names one. */
+    casus_events *ev = NULL;
+    casus_scenario *run_sc = sc;
+    rc = cli_scenario_events(w, file, sc, &ev, &run_sc, &err);
+    if (rc != EXIT_OK) {
+        casus_scenario_free(sc);
+        casus_world_free(w);
+        return rc;
+    }
     if (!trials_s)
         trials = sc->trials;
     if (!seed_s)
@@ -205,21 +229,52 @@ int cmd_simulate(int argc, char **argv)
     casus_nuclear *nuc = NULL;
     snprintf(path, sizeof path, "%s/world/nuclear.csv", cli_share_dir(wo.share));
     if (file_exists(path) && (st = casus_nuclear_load_file(w, path, &nuc, &err)) != CASUS_OK) {
+        cli_scenario_events_free(sc, ev, run_sc);
         casus_scenario_free(sc);
         casus_world_free(w);
         return cli_fail(&err);
     }
     casus_sim *sim = NULL;
     casus_sim_tally *tally = NULL;
-    st = casus_sim_compile(w, sc, &params, nuc, (unsigned)threads, &sim, &err);
+    st = casus_sim_compile(w, run_sc, &params, nuc, (unsigned)threads, &sim, &err);
     if (st == CASUS_OK)
         st = casus_sim_tally_create(sim, &tally, &err);
+    /* Over MPI, rank r runs its contiguous share of the trials and the
+     * counters are summed on rank 0, which alone writes: the same trials,
+     * the same sums, the same bytes as one process. */
+    int rank = 0, ranks = 1;
+#ifdef CASUS_HAVE_MPI
+    int mpi_ready = 0;
+    MPI_Initialized(&mpi_ready);
+    if (!mpi_ready)
+        MPI_Init(NULL, NULL);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+#endif
     if (st == CASUS_OK) {
         progress_state ps = {.last = -1};
-        bool tty = isatty(fileno(stderr));
-        st = casus_sim_run(sim, seed, 0, trials, (unsigned)threads, tally, tty ? progress : NULL, &ps, &err);
+        bool tty = rank == 0 && isatty(fileno(stderr));
+        uint64_t first = trials * (uint64_t)rank / (uint64_t)ranks;
+        uint64_t count = trials * (uint64_t)(rank + 1) / (uint64_t)ranks - first;
+        st = casus_sim_run(sim, seed, first, count, (unsigned)threads, tally, tty ? progress : NULL, &ps, &err);
     }
-    if (st == CASUS_OK) {
+#ifdef CASUS_HAVE_MPI
+    {
+        /* Every rank compiled the same scenario, so a failure is everyone's;
+         * still, no rank may wait on a reduction another skips. */
+        int ok = st == CASUS_OK, all_ok = 0;
+        MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        if (all_ok) {
+            uint64_t *data = casus_sim_tally_data(tally);
+            int n = (int)casus_sim_tally_size(tally);
+            MPI_Reduce(rank == 0 ? MPI_IN_PLACE : data, data, n, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+        } else if (st == CASUS_OK)
+            st = casus_error_set(&err, CASUS_IO, NULL, 0, 0, "another MPI rank failed");
+    }
+#endif
+    if (st == CASUS_OK && rank != 0) {
+        rc = EXIT_OK; /* rank 0 writes the report */
+    } else if (st == CASUS_OK) {
         cli_output out;
         rc = cli_output_open(&out, output, &err);
         if (rc == EXIT_OK) {
@@ -235,7 +290,12 @@ int cmd_simulate(int argc, char **argv)
     casus_sim_tally_free(tally);
     casus_sim_free(sim);
     casus_nuclear_free(nuc);
+    cli_scenario_events_free(sc, ev, run_sc);
     casus_scenario_free(sc);
     casus_world_free(w);
+#ifdef CASUS_HAVE_MPI
+    if (!mpi_ready)
+        MPI_Finalize();
+#endif
     return rc;
 }

@@ -10,6 +10,7 @@
 #include "casus/wars.h"
 #include "casus/who.h" /* casus_format */
 #include "common.h"
+#include "wars_json.h"
 
 int cmd_wars(int argc, char **argv);
 int cmd_wars_history(int argc, char **argv);
@@ -170,6 +171,16 @@ static json_t *war_json(const casus_war *war)
     return root;
 }
 
+json_t *cli_war_json(const casus_war *war) { return war_json(war); }
+
+json_t *cli_wars_list_json(const casus_wars *w)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < casus_wars_count(w); i++)
+        json_array_append_new(arr, war_summary_json(casus_wars_at(w, i)));
+    return json_pack("{s:s, s:o}", "source", "COW Inter-State War Data v4.0", "wars", arr);
+}
+
 static void spell_text(char *buf, size_t size, const casus_war_date *s, const casus_war_date *e)
 {
     char a[40], b[40];
@@ -312,15 +323,7 @@ int cmd_wars(int argc, char **argv)
         return rc;
     }
     if (format == CASUS_FORMAT_JSON) {
-        json_t *root;
-        if (is_list) {
-            json_t *arr = json_array();
-            for (size_t i = 0; i < casus_wars_count(w); i++)
-                json_array_append_new(arr, war_summary_json(casus_wars_at(w, i)));
-            root = json_pack("{s:s, s:o}", "source", "COW Inter-State War Data v4.0", "wars", arr);
-        } else {
-            root = war_json(war);
-        }
+        json_t *root = is_list ? cli_wars_list_json(w) : cli_war_json(war);
         if (!root || json_dumpf(root, out.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
             json_decref(root);
             cli_output_abort(&out);

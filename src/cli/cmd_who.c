@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "casus/names.h"
 #include "casus/who.h"
 #include "common.h"
 
@@ -73,12 +74,25 @@ int cmd_who(int argc, char **argv)
     int rc = cli_load_world(&wo, &w, &err);
     if (rc != EXIT_OK)
         return rc;
-    const casus_state *a = casus_world_state_by_abb(w, attacker);
-    const casus_state *b = casus_world_state_by_abb(w, target);
-    if (!a || !b) {
-        const char *bad = !a ? attacker : target;
+    /* States as people type them: COW or ISO code, COW number, English name. */
+    const casus_state *a = NULL, *b = NULL;
+    casus_names *names = NULL;
+    const char *note_a = NULL, *note_b = NULL;
+    char npath[4096];
+    snprintf(npath, sizeof npath, "%s/world/state-names.csv", cli_share_dir(wo.share));
+    casus_status nst = casus_names_load(w, npath, &names, &err);
+    if (nst == CASUS_OK && (nst = casus_names_resolve(names, w, attacker, &a, &note_a, &err)) == CASUS_OK)
+        nst = casus_names_resolve(names, w, target, &b, &note_b, &err);
+    if (nst == CASUS_OK) {
+        if (note_a)
+            fprintf(stderr, "%s who: note: %s\n", cli_prog, note_a);
+        if (note_b)
+            fprintf(stderr, "%s who: note: %s\n", cli_prog, note_b);
+    }
+    casus_names_free(names);
+    if (nst != CASUS_OK) {
         casus_world_free(w);
-        return cli_usage_error("who", "unknown state '%s' (use a COW abbreviation such as USA, RUS, PRK)", bad);
+        return nst == CASUS_NOTFOUND ? cli_usage_error("who", "%s", err.message) : cli_fail(&err);
     }
     casus_attack att = {.attacker = a->ccode, .target = b->ccode, .day = day};
     if (place) {

@@ -21,6 +21,10 @@ extern const char cmd_fit_usage[];
 int cmd_backtest(int argc, char **argv);
 extern const char cmd_backtest_usage[];
 extern const char cmd_reliability_usage[];
+int cmd_sanctions(int argc, char **argv);
+extern const char cmd_sanctions_usage[];
+int cmd_serve(int argc, char **argv);
+extern const char cmd_serve_usage[];
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -39,7 +43,9 @@ const cli_command cli_commands[] = {
      "on both sides) and lists the obligors of one ATOP record together when nothing\n"
      "but the obligor and its date of joining differs; --all lists every record apart.\n"
      "\n"
-     "  -a, --attacker ABB   the attacking state (COW abbreviation: RUS, PRK, USA, ...)\n"
+     "  -a, --attacker ABB   the attacking state: COW abbreviation (RUS, PRK, USA),\n"
+     "                       COW code (365), ISO 3166 alpha-3 (KOR) or English\n"
+     "                       name (\"South Korea\"); see world/state-names.csv\n"
      "  -t, --target ABB     the state attacked\n"
      "  -p, --place NAME     where: a place of world/places.csv (kursk, crimea, hawaii,\n"
      "                       guam, okinawa, senkaku, taiwan, ...) or a state's\n"
@@ -111,6 +117,8 @@ const cli_command cli_commands[] = {
     {"fit", cmd_fit, "fit the join model to the COW wars by maximum likelihood", cmd_fit_usage},
     {"backtest", cmd_backtest, "score the join model and five baselines on wars held out of the fit",
      cmd_backtest_usage},
+    {"sanctions", cmd_sanctions, "UN sanctions on the DPRK: check events against them, list those in force", cmd_sanctions_usage},
+    {"serve", cmd_serve, "serve the page and the JSON API on 127.0.0.1", cmd_serve_usage},
     {"simulate", cmd_simulate, "simulate how far a scenario's war spreads, and how fast", cmd_simulate_usage},
     {"help", cmd_help, "show help for a command", "Usage: casus help [COMMAND]\n"},
     {"version", cmd_version, "print the version", "Usage: casus version\n"},

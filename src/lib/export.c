@@ -569,7 +569,7 @@ static void find_coverage(ctx *c)
 casus_status casus_dyads_scan(const casus_world *w, const casus_dyads_opts *opts, casus_dyad_fn fn, void *ud,
                               casus_error *err)
 {
-    if (!casus__world_is_finished(w))
+    if (!casus__world_finished(w))
         return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
                                "the world is not finished: call casus_world_finish() after loading");
     if (opts->from_year < CASUS_DYADS_MIN_YEAR || opts->to_year > CASUS_DYADS_MAX_YEAR ||
@@ -807,7 +807,7 @@ casus_status casus_dyads_write(const casus_world *w, const casus_dyads_opts *opt
 {
     if (format != CASUS_DYADS_CSV && format != CASUS_DYADS_JSON)
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "unknown format");
-    if (!casus__world_is_finished(w))
+    if (!casus__world_finished(w))
         return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
                                "the world is not finished: call casus_world_finish() after loading");
     writer *wr = casus__mem_alloc(casus__world_mem((casus_world *)w), sizeof *wr);

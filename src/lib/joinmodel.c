@@ -663,6 +663,8 @@ casus_status casus_jm_rows(const casus_jm_data *d, const casus_jm_war *war, casu
         bool ok = casus_jm_data_major(d, c);
         for (size_t i = 0; i < war->n_belligerents && !ok; i++)
             ok = casus_jm_data_related(d, c, war->belligerents[i].ccode);
+        for (size_t i = 0; i < nh && !ok; i++) /* pulled in by an obligation set off */
+            ok = hv[i].obligor == c && hv[i].cls < 2;
         if (ok)
             cand[n_cand++] = c;
     }

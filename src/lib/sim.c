@@ -94,20 +94,63 @@ static void touch_tie(sim_scratch *s, int k)
     }
 }
 
-static bool candidate(const casus_sim *sim, const sim_scratch *s, int i)
+/* The obligations set off pulling state i to either side. */
+static int pulls(const sim_scratch *s, int i)
 {
-    return !s->side[i] && !sim->held[i] && !sim->committed[i] && sim->member[i] && (s->relc[i] > 0 || sim->major[i]);
+    const casus_jm_counts *a = &s->cnt[2 * i], *b = &s->cnt[2 * i + 1];
+    return a->defend[0] + a->defend[1] + a->join[0] + a->join[1] + b->defend[0] + b->defend[1] + b->join[0] +
+           b->join[1];
 }
 
+/* A candidate: not at war, not held out or scheduled, a member of the
+ * state system, and a major power, related to a belligerent, or pulled in
+ * by an obligation the war sets off (casus_jm_rows says the same). */
+static bool candidate(const casus_sim *sim, const sim_scratch *s, int i)
+{
+    return !s->side[i] && !sim->held[i] && !sim->committed[i] && sim->member[i] &&
+           (s->relc[i] > 0 || sim->major[i] || pulls(s, i) > 0);
+}
+
+/* g: exp of beta . x without the side-total and band terms, which the
+ * trial applies as factors.  The same sum as casus__jm_x makes x (a test
+ * compares them), with the static terms summed once at compile time. */
 static double local_g(const casus_sim *sim, const sim_scratch *s, int i, int side)
 {
-    double x[CASUS_JM_FEATURE_COUNT];
-    casus_jm_static st = sim->stat[i];
-    st.declared_neutral = sim->declared[(size_t)s->epoch * (size_t)sim->n + (size_t)i];
-    casus__jm_x(&s->cnt[2 * i + side - 1], &s->cnt[2 * i + 2 - side], &st, 1, 1, CASUS_JM_BAND_LATER_DAY, x);
-    double d = 0;
-    for (int k = 0; k < CASUS_JM_FEATURE_COUNT; k++)
-        d += sim->beta_local[k] * x[k];
+    const double *b = sim->params.beta;
+    const casus_jm_counts *m = &s->cnt[2 * i + side - 1], *t = &s->cnt[2 * i + 2 - side];
+    int pull = m->defend[0] + m->defend[1] + m->join[0] + m->join[1];
+    int pull_o = t->defend[0] + t->defend[1] + t->join[0] + t->join[1];
+    double d = sim->static_dot[i];
+    if (sim->declared[(size_t)s->epoch * (size_t)sim->n + (size_t)i])
+        d += b[CASUS_JM_DECLARED_NEUTRAL];
+    if (pull > 0) {
+        d += b[CASUS_JM_OBLIG_ANY] + (sim->stat[i].post1945 ? b[CASUS_JM_OBLIG_POST1945] : 0);
+        d += b[CASUS_JM_DEFEND_BINDING] * m->defend[1] + b[CASUS_JM_DEFEND_CONDITIONAL] * m->defend[0] +
+             b[CASUS_JM_JOIN_BINDING] * m->join[1] + b[CASUS_JM_JOIN_CONDITIONAL] * m->join[0];
+        if (pull_o > 0)
+            d += b[CASUS_JM_BOTH_SIDES];
+    }
+    if (m->timing[JM_TIMING_IMMEDIATE])
+        d += b[CASUS_JM_TIMING_IMMEDIATE];
+    if (m->timing[JM_TIMING_DEEMED])
+        d += b[CASUS_JM_TIMING_DEEMED];
+    if (m->timing[JM_TIMING_CONSTITUTIONAL])
+        d += b[CASUS_JM_TIMING_CONSTITUTIONAL];
+    if (m->timing[JM_TIMING_OTHER])
+        d += b[CASUS_JM_TIMING_OTHER];
+    if (m->hand)
+        d += b[CASUS_JM_OBLIG_HAND];
+    if (m->atop)
+        d += b[CASUS_JM_OBLIG_ATOP];
+    if (m->pledge)
+        d += b[CASUS_JM_PLEDGE_OTHER];
+    if (m->contig_land)
+        d += b[CASUS_JM_CONTIG_LAND];
+    else if (m->contig_sea)
+        d += b[CASUS_JM_CONTIG_SEA];
+    if (m->mid)
+        d += b[CASUS_JM_MID_OTHER];
+    d += b[CASUS_JM_ALLIES_ON_SIDE] * m->allies;
     return exp(d);
 }
 
@@ -127,6 +170,31 @@ static void update_g(const casus_sim *sim, sim_scratch *s, int i)
         s->S[1] = 0;
 }
 
+static bool nz(const casus_sim *sim, casus_jm_feature k)
+{
+    return sim->params.beta[k] != 0;
+}
+
+/* Marks g of state i for recomputation at the end of the event. */
+static void mark(sim_scratch *s, int i)
+{
+    touch(s, i);
+    if (!s->dirty[i]) {
+        s->dirty[i] = 1;
+        s->dirty_list[s->n_dirty++] = i;
+    }
+}
+
+static void flush(const casus_sim *sim, sim_scratch *s)
+{
+    for (int32_t q = 0; q < s->n_dirty; q++) {
+        int i = s->dirty_list[q];
+        s->dirty[i] = 0;
+        update_g(sim, s, i);
+    }
+    s->n_dirty = 0;
+}
+
 static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
 {
     double a = s->cinc[side - 1], b = s->cinc[2 - side];
@@ -138,28 +206,37 @@ static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
 /* Applies the obligations an attack sets off (hits[lo..hi)). */
 static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, size_t n)
 {
+    /* Locals, since stores through uint8_t pointers would make the
+     * compiler reload the arrays' addresses on every hit. */
+    const uint8_t *side = s->side, *held = sim->held;
+    const uint8_t *tie_st = s->tie_st;
     for (size_t k = 0; k < n; k++) {
-        const sim_tie *t = &sim->ties[h[k].tie];
-        int o = t->obligor;
-        if (s->side[o] || sim->held[o])
+        int o = h[k].obligor;
+        if (side[o] || held[o])
             continue;
-        uint8_t old = s->tie_st[h[k].tie];
+        uint8_t old = tie_st[h[k].tie];
         if (h[k].status <= old)
             continue;
+        const sim_tie *t = &sim->ties[h[k].tie];
         touch_tie(s, h[k].tie);
         s->tie_st[h[k].tie] = h[k].status;
         if (old == 0)
             s->active[s->n_active++] = h[k].tie;
         int sx = s->side[t->beneficiary];
         uint8_t pold = s->pair_st[t->pair];
+        /* Recompute g only when x can change where beta is not 0: with the
+         * defaults, only when the first obligation toward a side appears. */
+        bool matters = false;
         if (t->cls < 2) {
             casus_jm_counts *c = &s->cnt[2 * o + sx - 1];
             if (old == 0) {
-                c->timing[t->timing]++;
+                static const casus_jm_feature tf[JM_TIMING_N] = {CASUS_JM_TIMING_IMMEDIATE, CASUS_JM_TIMING_DEEMED,
+                                                                 CASUS_JM_TIMING_CONSTITUTIONAL, CASUS_JM_TIMING_OTHER};
+                matters |= ++c->timing[t->timing] == 1 && nz(sim, tf[t->timing]);
                 if (t->atop)
-                    c->atop++;
+                    matters |= ++c->atop == 1 && nz(sim, CASUS_JM_OBLIG_ATOP);
                 else
-                    c->hand++;
+                    matters |= ++c->hand == 1 && nz(sim, CASUS_JM_OBLIG_HAND);
             }
             if (h[k].status > pold) {
                 s->pair_st[t->pair] = h[k].status;
@@ -167,13 +244,19 @@ static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, s
                 if (pold)
                     arr[pold - 1]--;
                 arr[h[k].status - 1]++;
+                casus_jm_feature fb = t->cls == 0 ? CASUS_JM_DEFEND_BINDING : CASUS_JM_JOIN_BINDING;
+                casus_jm_feature fc = t->cls == 0 ? CASUS_JM_DEFEND_CONDITIONAL : CASUS_JM_JOIN_CONDITIONAL;
+                matters |= nz(sim, fb) || nz(sim, fc);
+                if (pold == 0) /* the pull toward the side grew */
+                    matters |= c->defend[0] + c->defend[1] + c->join[0] + c->join[1] == 1;
             }
         } else if (pold == 0) {
             s->pair_st[t->pair] = h[k].status;
-            s->cnt[2 * o + (3 - sx) - 1].pledge++;
+            matters |= ++s->cnt[2 * o + (3 - sx) - 1].pledge == 1 && nz(sim, CASUS_JM_PLEDGE_OTHER);
         } else if (h[k].status > pold)
             s->pair_st[t->pair] = h[k].status;
-        update_g(sim, s, o);
+        if (matters)
+            mark(s, o);
     }
 }
 
@@ -231,20 +314,31 @@ static void enter(const casus_sim *sim, sim_scratch *s, int i, int side, double 
     for (int32_t r = sim->rel_off[i]; r < sim->rel_off[i + 1]; r++) {
         int z = sim->rel_to[r];
         uint8_t bits = sim->rel_bits[r];
+        if (bits == 1) { /* only candidacy: relc is restored whole after each trial */
+            if (++s->relc[z] == 1)
+                mark(s, z);
+            continue;
+        }
+        bool matters = false;
         touch(s, z);
+        casus_jm_counts *mine = &s->cnt[2 * z + side - 1], *other = &s->cnt[2 * z + (3 - side) - 1];
         if (bits & 1)
-            s->relc[z]++;
-        if (bits & 2)
-            s->cnt[2 * z + side - 1].allies++;
+            matters |= ++s->relc[z] == 1; /* it becomes a candidate */
+        if (bits & 2) {
+            mine->allies++;
+            matters |= nz(sim, CASUS_JM_ALLIES_ON_SIDE);
+        }
         if (bits & 4)
-            s->cnt[2 * z + (3 - side) - 1].mid++;
+            matters |= ++other->mid == 1 && nz(sim, CASUS_JM_MID_OTHER);
         if (bits & 8)
-            s->cnt[2 * z + (3 - side) - 1].contig_land++;
+            matters |= ++other->contig_land == 1 && (nz(sim, CASUS_JM_CONTIG_LAND) || nz(sim, CASUS_JM_CONTIG_SEA));
         if (bits & 16)
-            s->cnt[2 * z + (3 - side) - 1].contig_sea++;
-        update_g(sim, s, z);
+            matters |= ++other->contig_sea == 1 && other->contig_land == 0 && nz(sim, CASUS_JM_CONTIG_SEA);
+        if (matters)
+            mark(s, z);
     }
     chain_attacks(sim, s, i);
+    flush(sim, s);
 }
 
 /* The tie that brought state i in on side: the strongest pull set off. */
@@ -271,6 +365,7 @@ static void open_attack(const casus_sim *sim, sim_scratch *s, int k, double t)
     if (!s->side[o->target])
         enter(sim, s, o->target, 2, t, -2);
     apply_opening(sim, s, k);
+    flush(sim, s);
 }
 
 static void forced_entry(const casus_sim *sim, sim_scratch *s, int k, double t)
@@ -284,6 +379,19 @@ static void forced_entry(const casus_sim *sim, sim_scratch *s, int k, double t)
 /* Everything the attacks set off, re-evaluated for a new epoch. */
 static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
 {
+    /* When nothing owed to a belligerent changes in the epochs crossed,
+     * every attack sets off what it did: only the epoch number moves. */
+    bool any = false;
+    for (int f = s->epoch + 1; f <= e && !any; f++)
+        for (int q = 0; q < s->n_bell && !any; q++)
+            any = sim->epoch_changed[(size_t)f * (size_t)sim->n + (size_t)s->bell[q]];
+    if (!any) {
+        s->epoch = e;
+        for (int q = 0; q < sim->n_neutral_states; q++)
+            mark(s, sim->neutral_states[q]);
+        flush(sim, s);
+        return;
+    }
     for (int32_t a = 0; a < s->n_active; a++) {
         int32_t k = s->active[a];
         const sim_tie *t = &sim->ties[k];
@@ -291,7 +399,7 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
         s->tie_st[k] = 0;
         s->pair_st[t->pair] = 0;
         int o = t->obligor;
-        touch(s, o);
+        mark(s, o);
         for (int side = 0; side < 2; side++) {
             casus_jm_counts *c = &s->cnt[2 * o + side];
             memset(c->defend, 0, sizeof c->defend);
@@ -319,10 +427,9 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
     /* Obligors whose ties are gone or new (all touched), and declared
      * neutrals, get new hazards. */
     (void)n_old;
-    for (int32_t q = 0; q < s->n_touched; q++)
-        update_g(sim, s, s->touched_list[q]);
     for (int q = 0; q < sim->n_neutral_states; q++)
-        update_g(sim, s, sim->neutral_states[q]);
+        mark(s, sim->neutral_states[q]);
+    flush(sim, s);
 }
 
 static void restore(const casus_sim *sim, sim_scratch *s)
@@ -334,13 +441,13 @@ static void restore(const casus_sim *sim, sim_scratch *s)
         s->side[i] = t->side[i];
         s->entry[i] = t->entry[i];
         s->cause[i] = t->cause[i];
-        s->relc[i] = t->relc[i];
         s->cnt[2 * i] = t->cnt[2 * i];
         s->cnt[2 * i + 1] = t->cnt[2 * i + 1];
         s->g[2 * i] = t->g[2 * i];
         s->g[2 * i + 1] = t->g[2 * i + 1];
     }
     s->n_touched = 0;
+    memcpy(s->relc, t->relc, (size_t)sim->n * sizeof *s->relc);
     for (int32_t q = 0; q < s->n_tie_touched; q++) {
         int k = s->tie_touched_list[q];
         s->tie_touched[k] = 0;
@@ -512,6 +619,8 @@ casus_status casus__sim_scratch_init(const casus_sim *sim, sim_scratch *s, const
     ARR(touched_list, n);
     ARR(tie_touched, sim->n_ties);
     ARR(tie_touched_list, sim->n_ties);
+    ARR(dirty, n);
+    ARR(dirty_list, n);
     return CASUS_OK;
 oom:
     casus__sim_scratch_free(sim, s, mem);
@@ -537,6 +646,8 @@ void casus__sim_scratch_free(const casus_sim *sim, sim_scratch *s, const casus_m
     FREE(touched_list, n);
     FREE(tie_touched, sim->n_ties);
     FREE(tie_touched_list, sim->n_ties);
+    FREE(dirty, n);
+    FREE(dirty_list, n);
     memset(s, 0, sizeof *s);
 }
 #undef FREE
@@ -603,7 +714,7 @@ casus_status casus_sim_trial(const casus_sim *sim, uint64_t seed, uint64_t trial
 }
 
 casus_status casus__sim_x_at(const casus_sim *sim, uint64_t seed, uint64_t trial, double until, int ccode, int side,
-                             double x[CASUS_JM_FEATURE_COUNT], bool *cand)
+                             double x[CASUS_JM_FEATURE_COUNT], bool *cand, double *g)
 {
     int i = sidx(sim, ccode);
     if (i < 0)
@@ -613,6 +724,7 @@ casus_status casus__sim_x_at(const casus_sim *sim, uint64_t seed, uint64_t trial
         return CASUS_NOMEM;
     run_until(sim, &s, seed, trial, until);
     *cand = candidate(sim, &s, i);
+    *g = s.g[2 * i + side - 1];
     casus_jm_static st = sim->stat[i];
     st.declared_neutral = sim->declared[(size_t)s.epoch * (size_t)sim->n + (size_t)i];
     casus__jm_x(&s.cnt[2 * i + side - 1], &s.cnt[2 * i + 2 - side], &st, s.cinc[side - 1], s.cinc[2 - side],

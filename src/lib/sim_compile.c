@@ -2,6 +2,7 @@
  * (see sim.c for the whole picture, docs/cascade.md for the rules). */
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ typedef struct compile_ctx {
     /* work split */
     size_t n_pair_slots;   /* n_epochs * n * n */
     size_t n_open_slots;   /* n_epochs * n_openings */
+    uint8_t *changed;      /* n_epochs * n: obligations owed to the state change on that epoch's first day */
+    uint8_t *copy;         /* n_pair_slots: the pair's hits are those of the epoch before */
 } compile_ctx;
 
 typedef struct worker {
@@ -110,6 +113,10 @@ static void *work(void *arg)
             b = (int)(slot % n);
             if (a == b || (sim->opener[a] && sim->opener[b]))
                 continue;
+            if (e > 0 && !c->changed[e * n + (size_t)a] && !c->changed[e * n + (size_t)b]) {
+                c->copy[slot] = 1; /* nothing owed to a or b changes that day */
+                continue;
+            }
             att = (casus_attack){.attacker = sim->ccode[a], .target = sim->ccode[b], .place = NULL};
         } else {
             size_t k = slot - c->n_pair_slots;
@@ -135,8 +142,9 @@ static void *work(void *arg)
                 cls = 0;
             else if (fd->role == CASUS_ROLE_JOIN_ATTACKER)
                 cls = 1;
-            else if (fd->role == CASUS_ROLE_NEUTRAL || fd->role == CASUS_ROLE_REFRAIN)
-                cls = 2;
+            else if ((fd->role == CASUS_ROLE_NEUTRAL || fd->role == CASUS_ROLE_REFRAIN) &&
+                     sim->params.beta[CASUS_JM_PLEDGE_OTHER] != 0)
+                cls = 2; /* with a zero coefficient a pledge changes no hazard: not compiled */
             else
                 continue;
             casus_truth st = finding_status(c, fd, att.day);
@@ -189,6 +197,12 @@ static int find_tie(const tie_key *keys, int32_t n, const tie_key *k)
             hi = mid;
     }
     return -1;
+}
+
+static int cmp_cause(const void *pa, const void *pb)
+{
+    const casus_obligation *a = *(const casus_obligation *const *)pa, *b = *(const casus_obligation *const *)pb;
+    return casus__jm_cause_cmp(a, 1, b, 1);
 }
 
 /* ---- compile ----------------------------------------------------------- */
@@ -313,6 +327,25 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                 if (casus_jm_data_major(jd, c) || casus_jm_data_related(jd, a, c))
                     st = add_state(sim, c);
             }
+            /* A state bound to a by an obligation that comes into force
+             * during the run can be pulled in too. */
+            size_t no = casus_world_obligation_count(w);
+            casus_day last = sc->start + sc->horizon;
+            for (size_t k = 0; k < no && st == CASUS_OK; k++) {
+                const casus_obligation *ob = casus_world_obligation_at(w, k);
+                int c = ob->obligor == a ? ob->beneficiary : ob->beneficiary == a ? ob->obligor : 0;
+                bool brought_forward = false; /* an in-force event of the scenario dates it */
+                for (size_t e = 0; e < sc->n_events; e++)
+                    brought_forward |= sc->events[e].kind == CASUS_EVENT_TREATY_IN_FORCE && sc->events[e].treaty == ob->treaty;
+                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] || (ob->valid.start.lo > last && !brought_forward) ||
+                    ob->valid.end.hi < sc->start || casus_world_member(w, c, sc->start) == CASUS_FAILED)
+                    continue;
+                bool held = false;
+                for (size_t h = 0; h < sc->n_assumes; h++)
+                    held |= sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == c;
+                if (!held)
+                    st = add_state(sim, c);
+            }
         }
     }
     if (st != CASUS_OK) {
@@ -374,6 +407,13 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     bits |= 8;
                 else if (ct == 2)
                     bits |= 16;
+                /* A relation whose features all have zero coefficients only
+                 * makes a candidate (bit 1): its counts are not kept. */
+                const double *beta = params->beta;
+                uint8_t keep = 1 | (beta[CASUS_JM_ALLIES_ON_SIDE] != 0 ? 2 : 0) | (beta[CASUS_JM_MID_OTHER] != 0 ? 4 : 0) |
+                               (beta[CASUS_JM_CONTIG_LAND] != 0 || beta[CASUS_JM_CONTIG_SEA] != 0 ? 8 : 0) |
+                               (beta[CASUS_JM_CONTIG_SEA] != 0 ? 16 : 0);
+                bits &= keep;
                 if (bits) {
                     sim->rel_to[r] = j;
                     sim->rel_bits[r] = bits;
@@ -498,6 +538,38 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         cc.has_treaty_events |= sc->events[i].treaty != NULL;
     cc.n_pair_slots = (size_t)sim->n_epochs * (size_t)n * (size_t)n;
     cc.n_open_slots = (size_t)sim->n_epochs * (size_t)sim->n_openings;
+    NEW(cc.changed, (size_t)sim->n_epochs * (size_t)n);
+    sim->epoch_changed = cc.changed;
+    NEW(cc.copy, cc.n_pair_slots);
+    {
+        /* Which states' owed obligations change at each epoch: only attacks
+         * on or by them need evaluating again.  A scenario event or the end
+         * of ATOP's data changes everything. */
+        size_t no = casus_world_obligation_count(w);
+        for (size_t k = 0; k < no; k++) {
+            const casus_obligation *ob = casus_world_obligation_at(w, k);
+            int bi = sidx(sim, ob->beneficiary);
+            if (sidx(sim, ob->obligor) < 0 || bi < 0)
+                continue;
+            casus_day cand[4] = {ob->valid.start.lo, ob->valid.start.hi + 1, ob->valid.end.lo, ob->valid.end.hi + 1};
+            for (int q = 0; q < 4; q++) {
+                double r = (double)cand[q] - (double)sim->start;
+                for (int e = 1; e < sim->n_epochs; e++)
+                    if (sim->epoch_day[e] == r)
+                        cc.changed[(size_t)e * (size_t)n + (size_t)bi] = 1;
+            }
+        }
+        casus_day atop_end = casus__world_atop_end(w);
+        for (int e = 1; e < sim->n_epochs; e++) {
+            casus_day d = sim->start + (casus_day)sim->epoch_day[e];
+            bool all = atop_end != CASUS_DAY_NEVER_AFTER && d == atop_end + 1;
+            for (size_t i = 0; i < sc->n_events; i++)
+                all |= sc->events[i].kind != CASUS_EVENT_DEPLOYMENT && sc->events[i].kind != CASUS_EVENT_NEUTRALITY &&
+                       sc->events[i].on.lo == d;
+            if (all)
+                memset(cc.changed + (size_t)e * (size_t)n, 1, (size_t)n);
+        }
+    }
     size_t total = cc.n_pair_slots + cc.n_open_slots;
     n_wk = threads < 1 ? 1 : threads > 64 ? 64 : threads;
     wks = casus__mem_alloc(&sim->mem, n_wk * sizeof *wks);
@@ -568,22 +640,24 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                            .atop = (uint8_t)(keys[i].ob->treaty->from_atop != 0), .pair = pair, .ob = keys[i].ob};
         }
         sim->n_pairs = pair + 1;
-        /* Rank of each pull tie among all (cause order at equal status). */
-        int32_t *order;
+        /* Rank of each tie among all (cause order at equal status). */
+        const casus_obligation **order;
         NEW(order, m);
         for (size_t i = 0; i < m; i++)
-            order[i] = (int32_t)i;
-        for (size_t i = 1; i < m; i++) { /* insertion sort: stable, m is small */
-            int32_t v = order[i];
-            size_t j = i;
-            while (j > 0 && casus__jm_cause_cmp(sim->ties[order[j - 1]].ob, 1, sim->ties[v].ob, 1) > 0) {
-                order[j] = order[j - 1];
-                j--;
+            order[i] = sim->ties[i].ob;
+        qsort(order, m, sizeof *order, cmp_cause);
+        for (size_t i = 0; i < m; i++) {
+            /* Ties sharing an obligation (another class) share its rank. */
+            size_t lo = 0, hi = m;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cmp_cause(&order[mid], &sim->ties[i].ob) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
-            order[j] = v;
+            sim->ties[i].rank = (int32_t)lo;
         }
-        for (size_t i = 0; i < m; i++)
-            sim->ties[order[i]].rank = (int32_t)i;
         /* Pull ties by obligor (they are sorted by obligor already). */
         NEW(sim->tie_off, n + 1);
         NEW(sim->tie_by_obligor, m);
@@ -623,39 +697,89 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         sim->cause_off[n] = slot;
         sim->n_cause_slots = slot;
 
-        /* Hits in CSR, epoch-major, from the raw hits in slot order. */
+        /* Hits in CSR, epoch-major, slot by slot: the raw hits come in slot
+         * order (the workers' ranges are consecutive); a copied slot takes
+         * the hits of the same pair one epoch before. */
+        size_t nn = (size_t)n * (size_t)n;
         size_t n_pair_hits = 0, n_open_hits = 0;
-        for (unsigned k = 0; k < n_wk; k++)
-            for (size_t h = 0; h < wks[k].hits.len; h++)
-                if (CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot < cc.n_pair_slots)
-                    n_pair_hits++;
-                else
-                    n_open_hits++;
-        NEW(sim->pair_off, cc.n_pair_slots + 1);
+        {
+            size_t raw_pair = 0;
+            for (unsigned k = 0; k < n_wk; k++)
+                for (size_t h = 0; h < wks[k].hits.len; h++) {
+                    if (CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot < cc.n_pair_slots)
+                        raw_pair++;
+                    else
+                        n_open_hits++;
+                }
+            /* Sizes of the copied slots, epoch by epoch. */
+            NEW(sim->pair_off, cc.n_pair_slots + 1);
+            int32_t *count = sim->pair_off; /* counts first, offsets after */
+            for (unsigned k = 0; k < n_wk; k++)
+                for (size_t h = 0; h < wks[k].hits.len; h++) {
+                    uint32_t sl = CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot;
+                    if (sl < cc.n_pair_slots)
+                        count[sl]++;
+                }
+            for (size_t sl = nn; sl < cc.n_pair_slots; sl++)
+                if (cc.copy[sl])
+                    count[sl] = count[sl - nn];
+            for (size_t sl = 0; sl < cc.n_pair_slots; sl++)
+                n_pair_hits += (size_t)count[sl];
+            if (n_pair_hits > INT32_MAX || n_open_hits > INT32_MAX) {
+                st = casus_error_set(err, CASUS_TOOBIG, sc->file, 0, 0,
+                                     "the war's attacks set off more than 2^31 obligations over its epochs");
+                goto fail;
+            }
+            (void)raw_pair;
+            int32_t acc = 0;
+            for (size_t sl = 0; sl <= cc.n_pair_slots; sl++) {
+                int32_t c0 = sl < cc.n_pair_slots ? count[sl] : 0;
+                count[sl] = acc;
+                acc += c0;
+            }
+        }
         NEW(sim->hits, n_pair_hits);
         NEW(sim->open_off, cc.n_open_slots + 1);
         NEW(sim->open_hits, n_open_hits);
-        size_t ph = 0, oh = 0, next_pair = 0, next_open = 0;
-        for (unsigned k = 0; k < n_wk; k++)
-            for (size_t h = 0; h < wks[k].hits.len; h++) {
-                const raw_hit *x = &CASUS_VEC_AT(&wks[k].hits, raw_hit, h);
-                tie_key key = {x->ob, x->cls, sidx(sim, x->ob->obligor), sidx(sim, x->ob->beneficiary)};
-                int tie = find_tie(keys, sim->n_ties, &key);
-                if (x->slot < cc.n_pair_slots) {
-                    while (next_pair <= x->slot)
-                        sim->pair_off[next_pair++] = (int32_t)ph;
-                    sim->hits[ph++] = (sim_hit){tie, x->status};
-                } else {
-                    size_t os = x->slot - cc.n_pair_slots;
+        size_t oh = 0, next_open = 0;
+        {
+            unsigned wk_i = 0;
+            size_t h_i = 0;
+            for (size_t sl = 0; sl < cc.n_pair_slots + cc.n_open_slots; sl++) {
+                size_t ph = sl < cc.n_pair_slots ? (size_t)sim->pair_off[sl] : 0;
+                if (sl < cc.n_pair_slots && cc.copy[sl]) {
+                    size_t from = (size_t)sim->pair_off[sl - nn], len = (size_t)(sim->pair_off[sl - nn + 1] - sim->pair_off[sl - nn]);
+                    memcpy(sim->hits + ph, sim->hits + from, len * sizeof *sim->hits);
+                    continue;
+                }
+                if (sl >= cc.n_pair_slots) {
+                    size_t os = sl - cc.n_pair_slots;
                     while (next_open <= os)
                         sim->open_off[next_open++] = (int32_t)oh;
-                    sim->open_hits[oh++] = (sim_hit){tie, x->status};
+                }
+                for (;;) {
+                    while (wk_i < n_wk && h_i >= wks[wk_i].hits.len) {
+                        wk_i++;
+                        h_i = 0;
+                    }
+                    if (wk_i >= n_wk)
+                        break;
+                    const raw_hit *x = &CASUS_VEC_AT(&wks[wk_i].hits, raw_hit, h_i);
+                    if (x->slot != sl)
+                        break;
+                    tie_key key = {x->ob, x->cls, sidx(sim, x->ob->obligor), sidx(sim, x->ob->beneficiary)};
+                    int tie = find_tie(keys, sim->n_ties, &key);
+                    if (sl < cc.n_pair_slots)
+                        sim->hits[ph++] = (sim_hit){tie, (int16_t)key.obligor, x->status};
+                    else
+                        sim->open_hits[oh++] = (sim_hit){tie, (int16_t)key.obligor, x->status};
+                    h_i++;
                 }
             }
-        while (next_pair <= cc.n_pair_slots)
-            sim->pair_off[next_pair++] = (int32_t)ph;
+        }
         while (next_open <= cc.n_open_slots)
             sim->open_off[next_open++] = (int32_t)oh;
+        size_t ph = n_pair_hits;
         sim->n_hits = ph;
         sim->n_open_hits = oh;
     }
@@ -678,6 +802,13 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     sim->band_factor[1] = exp(params->beta[CASUS_JM_BAND_MONTH]);
     sim->band_factor[2] = exp(params->beta[CASUS_JM_BAND_YEAR]);
     sim->band_factor[3] = 1;
+    NEW(sim->static_dot, n);
+    for (int i = 0; i < n; i++) {
+        double c = sim->cinc[i] > CASUS_JM_CINC_FLOOR ? sim->cinc[i] : CASUS_JM_CINC_FLOOR;
+        sim->static_dot[i] = params->beta[CASUS_JM_INTERCEPT] + (sim->major[i] ? params->beta[CASUS_JM_MAJOR] : 0) +
+                             params->beta[CASUS_JM_LOG_CINC] * log10(c) +
+                             (sim->stat[i].post1945 ? params->beta[CASUS_JM_POST1945] : 0);
+    }
 
     /* Tally layout. */
     sim->bin_width = sim->horizon <= 4096 ? 1 : (sim->horizon + 4095) / 4096;

@@ -12,7 +12,8 @@
 /* One obligation an attack sets off: which tie, and how strongly. */
 typedef struct sim_hit {
     int32_t tie;
-    uint8_t status; /* 1 conditional, 2 binding */
+    int16_t obligor; /* the tie's, here so that hits on belligerents are skipped without loading the tie */
+    uint8_t status;  /* 1 conditional, 2 binding */
 } sim_hit;
 
 /* An obligation in one role (defend / join / pledge) from one obligor. */
@@ -68,6 +69,9 @@ typedef struct sim_scratch {
     uint8_t *tie_touched;     /* n_ties */
     int32_t *tie_touched_list;
     int32_t n_tie_touched;
+    uint8_t *dirty;           /* n: g to recompute at the end of the event */
+    int32_t *dirty_list;
+    int32_t n_dirty;
     double S[2];              /* sums of g by side */
     double cinc[2];           /* CINC totals by side */
     int32_t epoch;
@@ -99,6 +103,7 @@ struct casus_sim {
     int n_epochs;
     double *epoch_day;        /* n_epochs */
     uint8_t *declared;        /* n_epochs * n */
+    uint8_t *epoch_changed;   /* n_epochs * n: what is owed to the state changes on the epoch's first day */
     int32_t *neutral_states;  /* states with a neutrality event */
     int n_neutral_states;
     /* hits: per epoch, per ordered pair (a attacks b at b's home): CSR */
@@ -129,6 +134,7 @@ struct casus_sim {
     double beta_local[CASUS_JM_FEATURE_COUNT]; /* beta without the side-total and band terms */
     double band_factor[4];    /* exp(beta) for week, month, year, later */
     casus_jm_static *stat;    /* n */
+    double *static_dot;       /* n: beta . x over intercept, major_power, log_cinc, post_1945 */
     sim_scratch tmpl;         /* the war after day 0 */
     /* tallies */
     int bin_width;            /* days per entry-day bin */
@@ -150,8 +156,10 @@ CASUS_HIDDEN void casus__sim_run_trial(const casus_sim *sim, sim_scratch *s, uin
 /* Adds the finished trial in s to the tally counters. */
 CASUS_HIDDEN void casus__sim_tally_trial(const casus_sim *sim, const sim_scratch *s, uint64_t *t);
 /* Runs a trial up to (not including) day `until` and writes x of a state
- * toward a side, as the engine computes it (for tests against casus_jm_rows). */
+ * toward a side as the engine's counts make it, and the engine's g (for
+ * tests against casus_jm_rows and exp(beta . x)). */
 CASUS_HIDDEN casus_status casus__sim_x_at(const casus_sim *sim, uint64_t seed, uint64_t trial, double until,
-                                          int ccode, int side, double x[CASUS_JM_FEATURE_COUNT], bool *candidate);
+                                          int ccode, int side, double x[CASUS_JM_FEATURE_COUNT], bool *candidate,
+                                          double *g);
 
 #endif

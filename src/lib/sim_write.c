@@ -116,7 +116,12 @@ static void cause_text(const casus_sim *sim, const state_row *r, char *buf, size
         snprintf(buf, size, "scenario event");
     else {
         const casus_obligation *ob = sim->cause_ob[sim->cause_off[r->i] + r->top_slot];
-        snprintf(buf, size, "%s Art. %s", ob->treaty->id, ob->article->number);
+        if (!ob->treaty->from_atop)
+            snprintf(buf, size, "%s Art. %s", ob->treaty->id, ob->article->number);
+        else if (strcmp(ob->article->number, "ATOP") == 0) /* an ATOP record's single article */
+            snprintf(buf, size, "%s", ob->treaty->id);
+        else
+            snprintf(buf, size, "%s %s", ob->treaty->id, ob->article->number);
     }
 }
 

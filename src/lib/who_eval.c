@@ -269,7 +269,7 @@ casus_status casus__who_resolve(const casus_world *w, const casus_attack *a, con
                                 casus_error *err)
 {
     char buf[12];
-    if (!casus__world_is_finished(w))
+    if (!casus__world_finished(w))
         return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
                                "the world is not finished: call casus_world_finish after loading");
     if (!casus_world_state_by_ccode(w, a->attacker))
@@ -340,7 +340,7 @@ casus_status casus__who_scratch_make(const casus_world *w, size_t cap_bindings, 
 casus_status casus_who_scratch_create(const casus_world *w, casus_who_scratch **out, casus_error *err)
 {
     *out = NULL;
-    if (!casus__world_is_finished(w))
+    if (!casus__world_finished(w))
         return casus_error_set(err, CASUS_UNFINISHED, NULL, 0, 0,
                                "the world is not finished: call casus_world_finish after loading");
     /* The largest query asks about the two beneficiaries with the most

@@ -681,7 +681,6 @@ void casus__world_rollback(casus_world *w, const casus_world_tx *tx)
     w->finished = tx->finished;
 }
 
-bool casus__world_is_finished(const casus_world *w) { return w->finished; }
 
 casus_world_counts casus__world_counts(const casus_world *w)
 {
@@ -692,4 +691,9 @@ casus_world_counts casus__world_counts(const casus_world *w)
     };
     casus__data_counts(w, &c.datasets, &c.dataset_records);
     return c;
+}
+
+bool casus__world_finished(const casus_world *w)
+{
+    return w->finished;
 }

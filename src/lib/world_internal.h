@@ -66,7 +66,7 @@ typedef struct casus_world_counts {
 CASUS_HIDDEN casus_world_counts casus__world_counts(const casus_world *world);
 CASUS_HIDDEN void casus__data_counts(const casus_world *world, unsigned *loaded /* OUT */, size_t *records /* OUT */);
 /* Whether casus_world_finish() has run since the last change. */
-CASUS_HIDDEN bool casus__world_is_finished(const casus_world *world);
+CASUS_HIDDEN bool casus__world_finished(const casus_world *world);
 /* Whether the space-separated list of area ids holds area (*uncertain set
  * when it carries the "?" suffix). */
 CASUS_HIDDEN bool casus__area_list_has(const char *list, const char *area, bool *uncertain);

@@ -71,8 +71,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
     } else {
+        /* Field by field: the structs' padding is not part of the count. */
         casus_world_counts after = casus__world_counts(w);
-        if (err.file[0] == '\0' || memcmp(&before, &after, sizeof before) != 0)
+        if (err.file[0] == '\0' || after.states != before.states || after.spells != before.spells ||
+            after.places != before.places || after.areas != before.areas || after.treaties != before.treaties ||
+            after.coverage != before.coverage || after.arena_bytes != before.arena_bytes ||
+            after.datasets != before.datasets || after.dataset_records != before.dataset_records ||
+            after.finished != before.finished)
             abort();
     }
     casus_world_free(w);

@@ -11,14 +11,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/casus-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "install test: $*" >&2; exit 1; }
 
-meson install -C "$build" --no-rebuild --destdir "$tmp/root" --quiet >/dev/null ||
+meson install -C "$build" --no-rebuild --destdir "$tmp/dest" --quiet >/dev/null ||
   fail "meson install failed"
-pc=$(find "$tmp/root" -name casus.pc | head -n 1)
+pc=$(find "$tmp/dest" -name casus.pc | head -n 1)
 [ -n "$pc" ] || fail "no casus.pc installed"
-lib=$(find "$tmp/root" -name 'libcasus.so.0' | head -n 1)
+lib=$(find "$tmp/dest" -name 'libcasus.so.0' | head -n 1)
 [ -n "$lib" ] || fail "no libcasus.so.0 installed"
 libdir=$(dirname "$lib")
-share=$(find "$tmp/root" -type d -path '*/share/casus' | head -n 1)
+share=$(find "$tmp/dest" -type d -path '*/share/casus' | head -n 1)
 [ -n "$share" ] || fail "no share/casus installed"
 
 # What the shared library exports: the public API (casus_*), nothing
@@ -40,7 +40,7 @@ fi
 
 # Build the program outside the tree, through pkg-config only.
 export PKG_CONFIG_PATH="$(dirname "$pc")"
-export PKG_CONFIG_SYSROOT_DIR="$tmp/root"
+export PKG_CONFIG_SYSROOT_DIR="$tmp/dest"
 cflags=$(pkg-config --cflags casus) || fail "pkg-config --cflags casus failed"
 libs=$(pkg-config --libs casus) || fail "pkg-config --libs casus failed"
 san=""

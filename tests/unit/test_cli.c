@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "testutil.h"
@@ -267,8 +268,13 @@ Test(cli, help_goes_to_stdout)
  * the manual's examples are tests). */
 Test(cli, help_examples_run)
 {
+    /* Examples name files as a person in the source tree types them. */
+    cr_assert_eq(chdir(source_dir()), 0);
     run_result top = run_casus("--help", NULL);
     cr_assert_eq(top.status, 0);
+    /* The examples name files relative to the source tree (scenarios/,
+     * events/), as a reader of the help would run them from a clone. */
+    cr_assert_eq(chdir(source_dir()), 0);
     const char *p = strstr(top.out, "Commands:\n");
     cr_assert_not_null(p);
     size_t examples = 0;
@@ -305,6 +311,33 @@ Test(cli, help_examples_run)
     }
     run_free(&top);
     cr_assert_geq(examples, 1);
+}
+
+/* casus simulate: the same bytes for 1 and 2 threads, no progress bar when
+ * standard error is not a terminal, and usage errors with exit 2. */
+Test(cli, simulate_threads_same_bytes, .timeout = 300)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/kursk-2024-08.scenario", source_dir());
+    run_result a = run_casus("simulate", path, "--no-data", "--trials", "3000", "--format", "json", "--threads", "1",
+                             NULL);
+    run_result b = run_casus("simulate", path, "--no-data", "--trials", "3000", "--format", "json", "--threads", "2",
+                             NULL);
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_assert_eq(b.status, 0, "%s", b.err);
+    cr_expect(a.out_len == b.out_len && memcmp(a.out, b.out, a.out_len) == 0, "1 and 2 threads differ");
+    cr_expect_eq(a.err_len, 0, "stderr is not a terminal, yet something was written: %s", a.err);
+    const char *keys[] = {"\"scenario\"", "\"trials\": 3000", "\"seed\": 20240806", "\"states\"", "\"p_join\"",
+                          "\"p_side1\"", "\"p_side2\"", "\"p_by_day\"", "\"ci95\"", "\"entry_day_quartiles\"",
+                          "\"top_obligation\"", "\"war_size\"", "\"p_major_vs_major\"", "\"p_nuclear_opposed\"",
+                          "\"timeline\"", "\"rus-prk-2024\""};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_expect(strstr(a.out, keys[i]) != NULL, "no %s in the JSON", keys[i]);
+    run_free(&a);
+    run_free(&b);
+    expect_casus_exit(2, "simulate", path, "--no-data", "--trials", "0", NULL);
+    expect_casus_exit(2, "simulate", NULL);
+    expect_casus_exit(2, "simulate", path, "--format", "xml", NULL);
 }
 
 Test(cli, shared_options_are_taken_only_by_the_commands_that_use_them)

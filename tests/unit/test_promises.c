@@ -85,13 +85,15 @@ Test(promises, the_parser_refuses_a_rule_past_the_limit)
     cr_assert_eq(spit(path, text, strlen(text)), 0);
     run_result r = run_casus("treaty", "check", path, NULL);
     cr_assert_eq(r.status, 2);
-    /* The 49th condition is the adversary clause on line 65. */
+    /* The condition past the limit is the adversary clause after the 16
+     * lines of the treaty's head and CASUS_MAX_RULE_CONDITIONS lines of
+     * `undecidable`. */
     char expect[4300];
     snprintf(expect, sizeof expect,
-             "%s:65:5: too many conditions in one rule (at most 48)\n"
+             "%s:%d:5: too many conditions in one rule (at most %d)\n"
              "        adversary one-of CHN\n"
              "        ^\n",
-             path);
+             path, 16 + CASUS_MAX_RULE_CONDITIONS + 1, CASUS_MAX_RULE_CONDITIONS);
     cr_expect_str_eq(r.err, expect);
     cr_expect_eq(r.out_len, 0);
     run_free(&r);

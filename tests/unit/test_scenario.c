@@ -428,7 +428,7 @@ Test(scenario_cli, list_and_show_the_shipped_scenarios)
 {
     run_result r = run_casus("scenario", "list", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert_eq(count_of(r.out, "\n"), 10);
+    cr_assert_eq(count_of(r.out, "\n"), 11); /* with kursk-2024-12-events (events file) */
     cr_assert_not_null(strstr(r.out, "kursk-2024-12      2024-12-05  365 days  "
                                      "Ukraine's forces in Kursk oblast, 5 December 2024, Article 4 in force\n"));
     run_free(&r);
