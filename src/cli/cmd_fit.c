@@ -35,7 +35,7 @@ const char cmd_fit_usage[] =
     "      --share DIR, --treaties DIR  as for 'casus who'\n"
     "\n"
     "Exit status: 0 on success, 1 when the work failed, 2 for bad input.\n"
-    "The shipped params/default.params is 'casus fit' on all 95 wars.\n"
+    "The shipped params/fit-95.params is 'casus fit' on all 95 wars.\n"
     "More: docs/fit.md.  Example:\n"
     "  casus fit --wars 100-139 --penalty 30\n";
 

@@ -100,20 +100,20 @@ Test(fit, likelihood_gradient_and_counts)
     casus_world_free(w);
 }
 
-/* The shipped default parameters are the fit on all 95 wars, byte for
- * byte, and a second fit gives the same bytes. */
-Test(fit, shipped_default_is_the_full_fit, .timeout = 600)
+/* The shipped fit on all 95 wars (params/fit-95.params) is what `casus
+ * fit` writes, byte for byte, and a second fit gives the same bytes. */
+Test(fit, shipped_fit_is_the_full_fit, .timeout = 600)
 {
     char *dir = make_temp_dir();
     char out1[4200], out2[4200], shipped[4200];
     snprintf(out1, sizeof out1, "%s/a.params", dir);
     snprintf(out2, sizeof out2, "%s/b.params", dir);
-    snprintf(shipped, sizeof shipped, "%s/params/default.params", source_dir());
+    snprintf(shipped, sizeof shipped, "%s/params/fit-95.params", source_dir());
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--output", out1, NULL);
     size_t la, lb, ls;
     char *a = slurp(out1, &la), *s = slurp(shipped, &ls);
     cr_assert(a && s);
-    cr_expect(la == ls && memcmp(a, s, la) == 0, "params/default.params is not what `casus fit` writes");
+    cr_expect(la == ls && memcmp(a, s, la) == 0, "params/fit-95.params is not what `casus fit` writes");
     cr_expect(strstr(a, "wars: 95 of 95"), "%s", a);
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-50", "--penalty", "3", "--output", out1,
                       NULL);
