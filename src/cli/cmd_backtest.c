@@ -51,8 +51,7 @@ const char cmd_backtest_usage[] =
     "More: docs/backtest.md.  Example:\n"
     "  casus backtest --war 175 --trials 1000\n";
 
-enum { OPT_DATA = 256, OPT_SHARE, OPT_TREATIES, OPT_SPLIT, OPT_WAR, OPT_TRIALS, OPT_SEED, OPT_THREADS, OPT_PENALTY,
-       OPT_WINDOW };
+enum { OPT_SPLIT = 256, OPT_WAR, OPT_TRIALS, OPT_SEED, OPT_THREADS, OPT_PENALTY, OPT_WINDOW };
 
 static json_t *num(double v)
 {
@@ -185,20 +184,14 @@ static void write_text(FILE *fp, const cli_fit_env *env, const casus_bt_result *
 
 int cmd_backtest(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"split", required_argument, NULL, OPT_SPLIT},
-                                             {"war", required_argument, NULL, OPT_WAR},
-                                             {"trials", required_argument, NULL, OPT_TRIALS},
-                                             {"seed", required_argument, NULL, OPT_SEED},
-                                             {"threads", required_argument, NULL, OPT_THREADS},
-                                             {"penalty", required_argument, NULL, OPT_PENALTY},
-                                             {"window", required_argument, NULL, OPT_WINDOW},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"data", required_argument, NULL, OPT_DATA},
-                                             {"share", required_argument, NULL, OPT_SHARE},
-                                             {"treaties", required_argument, NULL, OPT_TREATIES},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"split", required_argument, NULL, OPT_SPLIT},     {"war", required_argument, NULL, OPT_WAR},
+        {"trials", required_argument, NULL, OPT_TRIALS},   {"seed", required_argument, NULL, OPT_SEED},
+        {"threads", required_argument, NULL, OPT_THREADS}, {"penalty", required_argument, NULL, OPT_PENALTY},
+        {"window", required_argument, NULL, OPT_WINDOW},   CLI_LONGOPT_FORMAT,
+        CLI_LONGOPT_OUTPUT,                                CLI_LONGOPT_DATA,
+        CLI_LONGOPT_SHARE,                                 CLI_LONGOPT_TREATIES,
+        CLI_LONGOPT_HELP,                                  CLI_LONGOPT_END};
     cli_world_opts wo = {0};
     casus_bt_options bo = {.penalty = DEFAULT_PENALTY, .trials = 10000, .seed = 1};
     const char *output = NULL;
@@ -217,10 +210,9 @@ int cmd_backtest(int argc, char **argv)
                 return cli_usage_error("backtest", "--split takes war or era, not '%s'", optarg);
             break;
         case OPT_WAR: {
-            long v = strtol(optarg, &end, 10);
-            if (!optarg[0] || *end || v < 1 || v > 99999)
-                return cli_usage_error("backtest", "'%s' is not a war number", optarg);
-            bo.war = (int)v;
+            int rc = cli_war_number("backtest", optarg, &bo.war);
+            if (rc != EXIT_OK)
+                return rc;
             break;
         }
         case OPT_TRIALS: {
@@ -266,11 +258,11 @@ int cmd_backtest(int argc, char **argv)
                 return cli_usage_error("backtest", "--format takes text or json, not '%s'", optarg);
             break;
         case 'o': output = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
-        case OPT_SHARE: wo.share = optarg; break;
-        case OPT_TREATIES: wo.treaties = optarg; break;
         case 'h': fputs(cmd_backtest_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("backtest", "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
+            return cli_usage_error("backtest", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -296,16 +288,9 @@ int cmd_backtest(int argc, char **argv)
     if ((rc = cli_output_open(&out, output, &err)) != EXIT_OK)
         goto done;
     if (format == CASUS_FORMAT_JSON) {
-        json_t *root = write_json(&env, r);
-        if (!root || json_dumpf(root, out.fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) != 0) {
-            json_decref(root);
-            cli_output_abort(&out);
-            casus_error_set(&err, CASUS_NOMEM, NULL, 0, 0, "cannot write JSON");
-            rc = cli_fail(&err);
+        if ((rc = cli_output_json(&out, write_json(&env, r),
+                                  JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6), &err)) != EXIT_OK)
             goto done;
-        }
-        fputc('\n', out.fp);
-        json_decref(root);
     } else {
         write_text(out.fp, &env, r);
     }

@@ -39,7 +39,7 @@ const char cmd_fit_usage[] =
     "More: docs/fit.md.  Example:\n"
     "  casus fit --wars 100-139 --penalty 30\n";
 
-enum { OPT_DATA = 256, OPT_SHARE, OPT_TREATIES, OPT_WARS, OPT_EXCLUDE, OPT_FROM, OPT_TO, OPT_PENALTY, OPT_WINDOW };
+enum { OPT_WARS = 256, OPT_EXCLUDE, OPT_FROM, OPT_TO, OPT_PENALTY, OPT_WINDOW };
 
 static int int_arg(const char *s, long lo, long hi, const char *what, long *out)
 {
@@ -53,18 +53,13 @@ static int int_arg(const char *s, long lo, long hi, const char *what, long *out)
 
 int cmd_fit(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"wars", required_argument, NULL, OPT_WARS},
-                                             {"exclude-war", required_argument, NULL, OPT_EXCLUDE},
-                                             {"from", required_argument, NULL, OPT_FROM},
-                                             {"to", required_argument, NULL, OPT_TO},
-                                             {"penalty", required_argument, NULL, OPT_PENALTY},
-                                             {"window", required_argument, NULL, OPT_WINDOW},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"data", required_argument, NULL, OPT_DATA},
-                                             {"share", required_argument, NULL, OPT_SHARE},
-                                             {"treaties", required_argument, NULL, OPT_TREATIES},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"wars", required_argument, NULL, OPT_WARS},       {"exclude-war", required_argument, NULL, OPT_EXCLUDE},
+        {"from", required_argument, NULL, OPT_FROM},       {"to", required_argument, NULL, OPT_TO},
+        {"penalty", required_argument, NULL, OPT_PENALTY}, {"window", required_argument, NULL, OPT_WINDOW},
+        CLI_LONGOPT_OUTPUT,                                CLI_LONGOPT_DATA,
+        CLI_LONGOPT_SHARE,                                 CLI_LONGOPT_TREATIES,
+        CLI_LONGOPT_HELP,                                  CLI_LONGOPT_END};
     cli_world_opts wo = {0};
     const char *output = NULL, *wars_list = NULL;
     long exclude = 0, from = 0, to = 0, window = 0;
@@ -99,11 +94,11 @@ int cmd_fit(int argc, char **argv)
             break;
         }
         case 'o': output = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
-        case OPT_SHARE: wo.share = optarg; break;
-        case OPT_TREATIES: wo.treaties = optarg; break;
         case 'h': fputs(cmd_fit_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("fit", "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
+            return cli_usage_error("fit", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -12,7 +12,7 @@
 int cmd_wars_history(int argc, char **argv);
 int cli_load_wars(const char *data_opt, casus_wars **out);
 
-enum { OPT_DATA = 256, OPT_WINDOW, OPT_SHARE };
+enum { OPT_WINDOW = 256 };
 
 static void span_text(casus_span s, char buf[24])
 {
@@ -117,13 +117,9 @@ static json_t *write_json(const casus_world *world, const casus_war_history *h, 
 /* argv[0] is "wars", argv[1] "history". */
 int cmd_wars_history(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"data", required_argument, NULL, OPT_DATA},
-                                             {"share", required_argument, NULL, OPT_SHARE},
-                                             {"window", required_argument, NULL, OPT_WINDOW},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {CLI_LONGOPT_FORMAT, CLI_LONGOPT_OUTPUT, CLI_LONGOPT_DATA,
+                                             CLI_LONGOPT_SHARE,  {"window", required_argument, NULL, OPT_WINDOW},
+                                             CLI_LONGOPT_HELP,   CLI_LONGOPT_END};
     const cli_command *self = cli_find("wars");
     cli_world_opts wo = {0};
     const char *output = NULL;
@@ -138,8 +134,6 @@ int cmd_wars_history(int argc, char **argv)
                 return cli_usage_error("wars", "history writes text or json, not '%s'", optarg);
             break;
         case 'o': output = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
-        case OPT_SHARE: wo.share = optarg; break;
         case OPT_WINDOW: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -149,24 +143,26 @@ int cmd_wars_history(int argc, char **argv)
             break;
         }
         case 'h': cli_print_help(self, stdout); return EXIT_OK;
-        default: return cli_usage_error("wars", "unknown or incomplete option '%s'", argv[optind]);
+        default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
+            return cli_usage_error("wars", "unknown or incomplete option '%s'", argv[optind]);
         }
     }
     int n_args = argc - 1 - optind;
     char **args = argv + 1 + optind;
     if (n_args != 1)
         return cli_usage_error("wars", "history takes one war number");
-    char *end;
-    long v = strtol(args[0], &end, 10);
-    if (!args[0][0] || *end || v < 1 || v > 99999)
-        return cli_usage_error("wars", "'%s' is not a war number", args[0]);
+    int v, rc = cli_war_number("wars", args[0], &v);
+    if (rc != EXIT_OK)
+        return rc;
 
     casus_error err;
     casus_error_clear(&err);
     casus_world *world = NULL;
     casus_wars *wars = NULL;
     casus_history *hist = NULL;
-    int rc = cli_load_world(&wo, &world, &err);
+    rc = cli_load_world(&wo, &world, &err);
     if (rc != EXIT_OK)
         return rc;
     rc = cli_load_wars(wo.data, &wars);
@@ -177,9 +173,9 @@ int cmd_wars_history(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    const casus_war_history *h = casus_history_find(hist, (int)v);
+    const casus_war_history *h = casus_history_find(hist, v);
     if (!h) {
-        fprintf(stderr, "%s wars: no war numbered %ld among the %zu wars (see 'casus wars list')\n", cli_prog, v,
+        fprintf(stderr, "%s wars: no war numbered %d among the %zu wars (see 'casus wars list')\n", cli_prog, v,
                 casus_history_count(hist));
         rc = EXIT_USAGE;
         goto done;
@@ -189,16 +185,9 @@ int cmd_wars_history(int argc, char **argv)
     if (rc != EXIT_OK)
         goto done;
     if (format == CASUS_FORMAT_JSON) {
-        json_t *root = write_json(world, h, window);
-        if (!root || json_dumpf(root, out.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-            json_decref(root);
-            cli_output_abort(&out);
-            casus_error_set(&err, CASUS_NOMEM, NULL, 0, 0, "cannot write JSON");
-            rc = cli_fail(&err);
+        if ((rc = cli_output_json(&out, write_json(world, h, window), JSON_INDENT(2) | JSON_PRESERVE_ORDER, &err)) !=
+            EXIT_OK)
             goto done;
-        }
-        fputc('\n', out.fp);
-        json_decref(root);
     } else {
         write_text(out.fp, world, h, window);
     }

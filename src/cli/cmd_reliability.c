@@ -44,7 +44,7 @@ const char cmd_reliability_usage[] =
     "More: docs/reliability.md.  Example:\n"
     "  casus reliability --rule leeds2000\n";
 
-enum { OPT_DATA = 256, OPT_FROM, OPT_TO, OPT_SHARE, OPT_TREATIES, OPT_CONDITIONS };
+enum { OPT_FROM = 256, OPT_TO, OPT_CONDITIONS };
 
 /* The published rates, for the comparison printed beside ours. */
 typedef struct published {
@@ -58,43 +58,6 @@ static const published bf2018_rates[] = {
 
 static const casus_kind kinds[] = {CASUS_KIND_DEFENSE, CASUS_KIND_OFFENSE, CASUS_KIND_NEUTRALITY,
                                    CASUS_KIND_NONAGGRESSION};
-
-static int load_world(const cli_world_opts *wo, casus_world **out, casus_error *err)
-{
-    const char *share = cli_share_dir(wo->share);
-    char path[4096], dir[4096];
-    casus_world *w = NULL;
-    casus_status st = casus_world_create(&w, err);
-    if (st == CASUS_OK) {
-        snprintf(path, sizeof path, "%s/world", share);
-        st = casus_world_load_tables(w, path, err);
-    }
-    if (st == CASUS_OK) {
-        if (wo->treaties)
-            snprintf(path, sizeof path, "%s", wo->treaties);
-        else
-            snprintf(path, sizeof path, "%s/treaties", share);
-        st = casus_world_load_treaty_dir(w, path, err);
-    }
-    if (st == CASUS_OK)
-        st = casus_data_find_dir(wo->data, NULL, dir, sizeof dir, err);
-    if (st == CASUS_OK && !dir[0]) {
-        casus_world_free(w);
-        fprintf(stderr, "%s reliability: no data directory (ATOP, COW); run 'casus data fetch' or give --data\n",
-                cli_prog);
-        return EXIT_WORK;
-    }
-    if (st == CASUS_OK)
-        st = casus_data_load(w, dir, CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_WARS, err);
-    if (st == CASUS_OK)
-        st = casus_world_finish(w, err);
-    if (st != CASUS_OK) {
-        casus_world_free(w);
-        return cli_fail(err);
-    }
-    *out = w;
-    return EXIT_OK;
-}
 
 static double pct(casus_reliability_rate r)
 {
@@ -255,17 +218,11 @@ static int year_arg(const char *s, int *out)
 
 int cmd_reliability(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"rule", required_argument, NULL, 'r'},
-                                             {"from", required_argument, NULL, OPT_FROM},
-                                             {"to", required_argument, NULL, OPT_TO},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"data", required_argument, NULL, OPT_DATA},
-                                             {"share", required_argument, NULL, OPT_SHARE},
-                                             {"treaties", required_argument, NULL, OPT_TREATIES},
-                                             {"conditions", required_argument, NULL, OPT_CONDITIONS},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"rule", required_argument, NULL, 'r'}, {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO}, CLI_LONGOPT_FORMAT, CLI_LONGOPT_OUTPUT, CLI_LONGOPT_DATA,
+        CLI_LONGOPT_SHARE, CLI_LONGOPT_TREATIES, {"conditions", required_argument, NULL, OPT_CONDITIONS},
+        CLI_LONGOPT_HELP, CLI_LONGOPT_END};
     cli_world_opts wo = {0};
     casus_reliability_options ro = {.rule = CASUS_RELIABILITY_BF2018};
     const char *output = NULL;
@@ -295,9 +252,6 @@ int cmd_reliability(int argc, char **argv)
                 return cli_usage_error("reliability", "unknown format '%s' (text, csv or json)", optarg);
             break;
         case 'o': output = optarg; break;
-        case OPT_DATA: wo.data = optarg; break;
-        case OPT_SHARE: wo.share = optarg; break;
-        case OPT_TREATIES: wo.treaties = optarg; break;
         case OPT_CONDITIONS:
             if (strcmp(optarg, "held") == 0)
                 ro.conditions = CASUS_RELIABILITY_CONDITIONS_HELD;
@@ -307,7 +261,10 @@ int cmd_reliability(int argc, char **argv)
                 return cli_usage_error("reliability", "--conditions takes held or undecidable, not '%s'", optarg);
             break;
         case 'h': fputs(cmd_reliability_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("reliability", "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            if (cli_world_option(c, optarg, &wo))
+                break;
+            return cli_usage_error("reliability", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -320,7 +277,9 @@ int cmd_reliability(int argc, char **argv)
     casus_world *world = NULL;
     casus_wars *wars = NULL;
     casus_reliability *rel = NULL;
-    if ((rc = load_world(&wo, &world, &err)) != EXIT_OK)
+    char dir[4096];
+    if ((rc = cli_load_world_data(&wo, CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_WARS, "reliability", dir, sizeof dir,
+                                  &world, &err)) != EXIT_OK)
         return rc;
     if ((rc = cli_load_wars(wo.data, &wars)) != EXIT_OK)
         goto done;
@@ -332,16 +291,9 @@ int cmd_reliability(int argc, char **argv)
     if ((rc = cli_output_open(&out, output, &err)) != EXIT_OK)
         goto done;
     if (format == CASUS_FORMAT_JSON) {
-        json_t *root = write_json(world, rel);
-        if (!root || json_dumpf(root, out.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4)) != 0) {
-            json_decref(root);
-            cli_output_abort(&out);
-            casus_error_set(&err, CASUS_NOMEM, NULL, 0, 0, "cannot write JSON");
-            rc = cli_fail(&err);
+        if ((rc = cli_output_json(&out, write_json(world, rel),
+                                  JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4), &err)) != EXIT_OK)
             goto done;
-        }
-        fputc('\n', out.fp);
-        json_decref(root);
     } else if (format == CASUS_FORMAT_CSV) {
         write_csv(out.fp, world, rel);
     } else {

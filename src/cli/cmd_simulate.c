@@ -83,43 +83,6 @@ static bool file_exists(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-/* The world, with the datasets the join model reads. */
-static int load_world(const cli_world_opts *opts, casus_world **out, casus_error *err)
-{
-    casus_world *w = NULL;
-    const char *share = cli_share_dir(opts->share);
-    char path[4096];
-    casus_status st = casus_world_create(&w, err);
-    if (st == CASUS_OK) {
-        snprintf(path, sizeof path, "%s/world", share);
-        st = casus_world_load_tables(w, path, err);
-    }
-    if (st == CASUS_OK) {
-        if (opts->treaties)
-            snprintf(path, sizeof path, "%s", opts->treaties);
-        else
-            snprintf(path, sizeof path, "%s/treaties", share);
-        st = casus_world_load_treaty_dir(w, path, err);
-    }
-    if (st == CASUS_OK && !opts->no_data) {
-        char dir[4096];
-        st = casus_data_find_dir(opts->data, CASUS_INSTALL_SHARE, dir, sizeof dir, err);
-        if (st == CASUS_OK && dir[0])
-            st = casus_data_load(w, dir,
-                                 CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
-                                     CASUS_DATA_MID,
-                                 err);
-    }
-    if (st == CASUS_OK)
-        st = casus_world_finish(w, err);
-    if (st != CASUS_OK) {
-        casus_world_free(w);
-        return cli_fail(err);
-    }
-    *out = w;
-    return EXIT_OK;
-}
-
 typedef struct progress_state {
     int last;
 } progress_state;
@@ -204,7 +167,10 @@ int cmd_simulate(int argc, char **argv)
         return cli_fail(&err);
 
     casus_world *w = NULL;
-    int rc = load_world(&wo, &w, &err);
+    char data_dir[4096];
+    int rc = cli_load_world_data(&wo,
+                                 CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID,
+                                 NULL, data_dir, sizeof data_dir, &w, &err);
     if (rc != EXIT_OK)
         return rc;
     casus_scenario *sc = NULL;

@@ -295,11 +295,9 @@ int cmd_wars(int argc, char **argv)
     if (!is_list) {
         if (n_args != 1)
             return cli_usage_error("wars", "show takes one war number");
-        char *end;
-        long v = strtol(args[0], &end, 10);
-        if (!args[0][0] || *end || v < 1 || v > 99999)
-            return cli_usage_error("wars", "'%s' is not a war number", args[0]);
-        number = (int)v;
+        int rc = cli_war_number("wars", args[0], &number);
+        if (rc != EXIT_OK)
+            return rc;
         if (format == CASUS_FORMAT_CSV)
             return cli_usage_error("wars", "show writes text or json, not csv");
     }
@@ -323,16 +321,12 @@ int cmd_wars(int argc, char **argv)
         return rc;
     }
     if (format == CASUS_FORMAT_JSON) {
-        json_t *root = is_list ? cli_wars_list_json(w) : cli_war_json(war);
-        if (!root || json_dumpf(root, out.fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-            json_decref(root);
-            cli_output_abort(&out);
+        rc = cli_output_json(&out, is_list ? cli_wars_list_json(w) : cli_war_json(war),
+                             JSON_INDENT(2) | JSON_PRESERVE_ORDER, &err);
+        if (rc != EXIT_OK) {
             casus_wars_free(w);
-            casus_error_set(&err, CASUS_NOMEM, NULL, 0, 0, "cannot write JSON");
-            return cli_fail(&err);
+            return rc;
         }
-        fputc('\n', out.fp);
-        json_decref(root);
     } else if (is_list) {
         if (format == CASUS_FORMAT_CSV) {
             if (list_csv(out.fp, w) != 0) {

@@ -66,6 +66,16 @@ const cli_command *cli_find(const char *name)
     return NULL;
 }
 
+int cli_war_number(const char *cmd, const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!s[0] || *end || v < 1 || v > 99999)
+        return cli_usage_error(cmd, "'%s' is not a war number", s);
+    *out = (int)v;
+    return EXIT_OK;
+}
+
 bool cli_world_option(int c, const char *arg, cli_world_opts *opts)
 {
     switch (c) {
@@ -97,11 +107,13 @@ const char *cli_share_dir(const char *opt)
     return CASUS_INSTALL_SHARE;
 }
 
-int cli_load_world(const cli_world_opts *opts, casus_world **out, casus_error *err)
+int cli_load_world_data(const cli_world_opts *opts, unsigned data, const char *need_data, char *dir, size_t dir_size,
+                        casus_world **out, casus_error *err)
 {
     casus_world *w = NULL;
     const char *share = cli_share_dir(opts->share);
     char path[4096];
+    dir[0] = 0;
     casus_status st = casus_world_create(&w, err);
     if (st == CASUS_OK) {
         snprintf(path, sizeof path, "%s/world", share);
@@ -114,14 +126,20 @@ int cli_load_world(const cli_world_opts *opts, casus_world **out, casus_error *e
             snprintf(path, sizeof path, "%s/treaties", share);
         st = casus_world_load_treaty_dir(w, path, err);
     }
-    /* The datasets (COW, ATOP), when a data directory is found: --data,
-     * CASUS_DATA, the XDG default, the installed share directory.  A named
-     * directory that is not one is an error (exit 2), not a silent skip. */
-    if (st == CASUS_OK && !opts->no_data) {
-        char dir[4096];
-        st = casus_data_find_dir(opts->data, CASUS_INSTALL_SHARE, dir, sizeof dir, err);
+    /* The datasets, when a data directory is found: --data, CASUS_DATA, the
+     * XDG default, then (unless the command needs them) the installed share
+     * directory.  A named directory that is not one is an error (exit 2),
+     * not a silent skip. */
+    if (st == CASUS_OK && (need_data || !opts->no_data)) {
+        st = casus_data_find_dir(opts->data, need_data ? NULL : CASUS_INSTALL_SHARE, dir, dir_size, err);
+        if (st == CASUS_OK && !dir[0] && need_data) {
+            casus_world_free(w);
+            fprintf(stderr, "%s%s%s: no data directory (ATOP, COW); run 'casus data fetch' or give --data\n", cli_prog,
+                    need_data[0] ? " " : "", need_data);
+            return EXIT_WORK;
+        }
         if (st == CASUS_OK && dir[0])
-            st = casus_data_load(w, dir, CASUS_DATA_COW | CASUS_DATA_ATOP, err);
+            st = casus_data_load(w, dir, data, err);
     }
     if (st == CASUS_OK)
         st = casus_world_finish(w, err);
@@ -131,6 +149,12 @@ int cli_load_world(const cli_world_opts *opts, casus_world **out, casus_error *e
     }
     *out = w;
     return EXIT_OK;
+}
+
+int cli_load_world(const cli_world_opts *opts, casus_world **out, casus_error *err)
+{
+    char dir[4096];
+    return cli_load_world_data(opts, CASUS_DATA_COW | CASUS_DATA_ATOP, NULL, dir, sizeof dir, out, err);
 }
 
 int cli_output_open(cli_output *out, const char *path, casus_error *err)
@@ -194,6 +218,19 @@ int cli_output_commit(cli_output *out, casus_error *err)
     }
     free(out->tmp);
     out->tmp = NULL;
+    return EXIT_OK;
+}
+
+int cli_output_json(cli_output *out, json_t *root, size_t flags, casus_error *err)
+{
+    if (!root || json_dumpf(root, out->fp, flags) != 0) {
+        json_decref(root);
+        cli_output_abort(out);
+        casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "cannot write JSON");
+        return cli_fail(err);
+    }
+    fputc('\n', out->fp);
+    json_decref(root);
     return EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
 #define CASUS_CLI_COMMON_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -30,6 +31,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 void cli_print_help(const cli_command *cmd, FILE *out);
 const cli_command *cli_find(const char *name);
 
+/* Parses a COW war number (1 to 99999) into out; otherwise reports
+ * "'S' is not a war number" as a usage error of cmd and returns its code. */
+int cli_war_number(const char *cmd, const char *s, int *out);
+
 /* Options every world-reading command takes. */
 typedef struct cli_world_opts {
     const char *share;    /* --share: directory holding world/ and treaties/ */
@@ -46,6 +51,10 @@ enum { CLI_OPT_SHARE = 0x1000, CLI_OPT_TREATIES, CLI_OPT_DATA, CLI_OPT_NO_DATA }
 #define CLI_LONGOPT_TREATIES {"treaties", required_argument, NULL, CLI_OPT_TREATIES}
 #define CLI_LONGOPT_DATA {"data", required_argument, NULL, CLI_OPT_DATA}
 #define CLI_LONGOPT_NO_DATA {"no-data", no_argument, NULL, CLI_OPT_NO_DATA}
+#define CLI_LONGOPT_FORMAT {"format", required_argument, NULL, 'f'}
+#define CLI_LONGOPT_OUTPUT {"output", required_argument, NULL, 'o'}
+#define CLI_LONGOPT_HELP {"help", no_argument, NULL, 'h'}
+#define CLI_LONGOPT_END {NULL, 0, NULL, 0}
 #define CLI_WORLD_LONGOPTS CLI_LONGOPT_SHARE, CLI_LONGOPT_TREATIES, CLI_LONGOPT_DATA, CLI_LONGOPT_NO_DATA
 /* Takes option c (with its argument) into opts when it is one of the
  * shared ones; false otherwise. */
@@ -53,8 +62,16 @@ bool cli_world_option(int c, const char *arg, cli_world_opts *opts);
 
 /* Finds the directory holding world/ and treaties/. */
 const char *cli_share_dir(const char *opt);
-/* Loads tables, treaties (and datasets when found) and finishes the world. */
+/* Loads tables, treaties (and COW and ATOP when found) and finishes the world. */
 int cli_load_world(const cli_world_opts *opts, casus_world **world, casus_error *err);
+/* The same with the datasets data (CASUS_DATA_* bits).  need_data NULL:
+ * they are read when a data directory is found (not with --no-data).
+ * Otherwise the command cannot run without them: the installed share
+ * directory is not searched, --no-data does not apply, and no directory
+ * is reported as "casus[ need_data]: no data directory ..." with exit 1.
+ * dir (dir_size bytes) receives the directory read, "" when none. */
+int cli_load_world_data(const cli_world_opts *opts, unsigned data, const char *need_data, char *dir, size_t dir_size,
+                        casus_world **world, casus_error *err);
 
 /* Output written atomically: to a temporary file beside the target, renamed
  * into place on success, removed on failure.  path NULL or "-": stdout. */
@@ -66,5 +83,9 @@ typedef struct cli_output {
 int cli_output_open(cli_output *out, const char *path, casus_error *err);
 int cli_output_commit(cli_output *out, casus_error *err);
 void cli_output_abort(cli_output *out);
+/* Writes root (whose reference it takes; NULL counts as a failure) with
+ * json_dumpf's flags and a newline; on failure aborts out, reports
+ * "cannot write JSON" and returns its exit code. */
+int cli_output_json(cli_output *out, json_t *root, size_t flags, casus_error *err);
 
 #endif

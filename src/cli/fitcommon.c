@@ -25,46 +25,22 @@ int cli_fit_env_load(const cli_world_opts *wo, int window, cli_fit_env *env)
     env->window = window;
     casus_error err;
     casus_error_clear(&err);
-    const char *share = cli_share_dir(wo->share);
-    char path[4096];
-    casus_status st = casus_world_create(&env->world, &err);
-    if (st == CASUS_OK) {
-        snprintf(path, sizeof path, "%s/world", share);
-        st = casus_world_load_tables(env->world, path, &err);
-    }
-    if (st == CASUS_OK) {
-        if (wo->treaties)
-            snprintf(path, sizeof path, "%s", wo->treaties);
-        else
-            snprintf(path, sizeof path, "%s/treaties", share);
-        st = casus_world_load_treaty_dir(env->world, path, &err);
-    }
-    if (st == CASUS_OK)
-        st = casus_data_find_dir(wo->data, NULL, env->data_dir, sizeof env->data_dir, &err);
-    if (st == CASUS_OK && !env->data_dir[0]) {
+    int rc = cli_load_world_data(wo,
+                                 CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
+                                     CASUS_DATA_MID | CASUS_DATA_WARS,
+                                 "", env->data_dir, sizeof env->data_dir, &env->world, &err);
+    if (rc != EXIT_OK) {
         cli_fit_env_free(env);
-        fprintf(stderr, "%s: no data directory (ATOP, COW); run 'casus data fetch' or give --data\n", cli_prog);
-        return EXIT_WORK;
+        return rc;
     }
-    if (st == CASUS_OK)
-        st = casus_data_load(env->world, env->data_dir,
-                             CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
-                                 CASUS_DATA_MID | CASUS_DATA_WARS,
-                             &err);
-    if (st == CASUS_OK)
-        st = casus_world_finish(env->world, &err);
-    if (st != CASUS_OK) {
-        cli_fit_env_free(env);
-        return cli_fail(&err);
-    }
-    int rc = cli_load_wars(env->data_dir, &env->wars);
+    rc = cli_load_wars(env->data_dir, &env->wars);
     if (rc != EXIT_OK) {
         cli_fit_env_free(env);
         return rc;
     }
     casus_history_options ho = {.day0_window = window};
-    if ((st = casus_history_build(env->world, env->wars, &ho, &env->history, &err)) != CASUS_OK ||
-        (st = casus_fit_data_build(env->world, env->history, &env->data, &err)) != CASUS_OK) {
+    if (casus_history_build(env->world, env->wars, &ho, &env->history, &err) != CASUS_OK ||
+        casus_fit_data_build(env->world, env->history, &env->data, &err) != CASUS_OK) {
         cli_fit_env_free(env);
         return cli_fail(&err);
     }

@@ -4,6 +4,7 @@
 #ifndef CASUS_SERVE_H
 #define CASUS_SERVE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -70,6 +71,10 @@ void serve_scenarios(const serve_ctx *ctx, serve_response *out);
 
 /* Fills out with a JSON error {"error": message, "status": status}. */
 void serve_error(serve_response *out, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Fills out with a JSON value (consumed) written as the command line does:
+ * two-space indent, keys in order, a final newline; 500 "out of memory"
+ * when root is NULL or cannot be written. */
+void serve_reply_json(serve_response *out, int status, json_t *root);
 
 /* Checks an asset path (decoded) and opens the file under ctx->assets.
  * Returns an open descriptor and sets *type and *size, or -1 with the

@@ -51,9 +51,7 @@ void serve_error(serve_response *out, int status, const char *fmt, ...)
     }
 }
 
-/* Writes a JSON value (consumed) as the command line does: two-space
- * indent, keys in order, a final newline. */
-static void reply_json(serve_response *out, json_t *root)
+void serve_reply_json(serve_response *out, int status, json_t *root)
 {
     if (!root) {
         serve_error(out, 500, "out of memory");
@@ -70,7 +68,7 @@ static void reply_json(serve_response *out, json_t *root)
     }
     body[n] = '\n';
     body[n + 1] = '\0';
-    out->status = 200;
+    out->status = status;
     out->type = json_mime;
     out->body = body;
     out->len = n + 1;
@@ -345,7 +343,7 @@ static void api_treaties(const serve_ctx *ctx, const char *id, const serve_param
         const casus_treaty *t = casus_world_treaty_find(ctx->world, id);
         if (!t)
             { serve_error(out, 404, "no treaty with id '%s' (try 'casus treaty list')", id); return; }
-        { reply_json(out, treaty_json(ctx->world, t)); return; }
+        { serve_reply_json(out, 200, treaty_json(ctx->world, t)); return; }
     }
     /* The hand-encoded treaties, as `casus treaty list`; ATOP's records are
      * reached by id (atop-NNNN). */
@@ -355,7 +353,7 @@ static void api_treaties(const serve_ctx *ctx, const char *id, const serve_param
         if (!t->from_atop)
             json_array_append_new(arr, treaty_summary_json(ctx->world, t));
     }
-    reply_json(out, json_pack("{s:o}", "treaties", arr));
+    serve_reply_json(out, 200, json_pack("{s:o}", "treaties", arr));
 }
 
 static void api_wars(const serve_ctx *ctx, const char *num, const serve_param *params, size_t n_params,
@@ -370,7 +368,7 @@ static void api_wars(const serve_ctx *ctx, const char *num, const serve_param *p
         return;
     }
     if (!num)
-        { reply_json(out, cli_wars_list_json(ctx->wars)); return; }
+        { serve_reply_json(out, 200, cli_wars_list_json(ctx->wars)); return; }
     char *end;
     long v = strtol(num, &end, 10);
     if (!num[0] || *end || v < 1 || v > 99999)
@@ -379,7 +377,7 @@ static void api_wars(const serve_ctx *ctx, const char *num, const serve_param *p
     if (!war)
         { serve_error(out, 404, "no war numbered %ld among the %zu wars (see 'casus wars list')", v,
                            casus_wars_count(ctx->wars)); return; }
-    reply_json(out, cli_war_json(war));
+    serve_reply_json(out, 200, cli_war_json(war));
 }
 
 /* The last membership spell of a state: its current one, or its last.
@@ -454,7 +452,7 @@ static void api_states(const serve_ctx *ctx, const serve_param *params, size_t n
     char date[11], since[11];
     casus_date_format(day, date);
     casus_date_format(latest, since);
-    reply_json(out, json_pack("{s:s, s:s, s:o, s:b, s:s, s:o, s:o}", "date", date, "source",
+    serve_reply_json(out, 200, json_pack("{s:s, s:s, s:o, s:b, s:s, s:o, s:o}", "date", date, "source",
                               ctx->have_data ? "COW State System Membership v2016 (spells)"
                                              : "world/states.csv (last spell of each state)",
                               "states", arr, "borders_differ", day < latest, "borders_as_of", since, "cannot_draw",

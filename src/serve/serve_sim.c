@@ -150,25 +150,7 @@ static void reply_job(const job *j, int status, serve_response *out)
                           state == JOB_DONE ? json_string(result) : json_null());
     if (o && state == JOB_FAILED)
         json_object_set_new(o, "error", json_string(j->error));
-    char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(o);
-    if (!text) {
-        serve_error(out, 500, "out of memory");
-        return;
-    }
-    size_t n = strlen(text);
-    char *body = realloc(text, n + 2);
-    if (!body) {
-        free(text);
-        serve_error(out, 500, "out of memory");
-        return;
-    }
-    body[n] = '\n';
-    body[n + 1] = '\0';
-    out->status = status;
-    out->type = "application/json; charset=utf-8";
-    out->body = body;
-    out->len = n + 1;
+    serve_reply_json(out, status, o);
 }
 
 /* POST /api/simulate, body {"scenario": ID} or {"text": SCENARIO}, with
@@ -341,19 +323,5 @@ void serve_scenarios(const serve_ctx *ctx, serve_response *out)
                                              sc->text ? json_string(sc->text) : json_null()));
     }
     json_t *root = json_pack("{s:o, s:i}", "scenarios", arr, "max_trials", SERVE_MAX_TRIALS);
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(root);
-    size_t n = text ? strlen(text) : 0;
-    char *body = text ? realloc(text, n + 2) : NULL;
-    if (!body) {
-        free(text);
-        serve_error(out, 500, "out of memory");
-        return;
-    }
-    body[n] = '\n';
-    body[n + 1] = '\0';
-    out->status = 200;
-    out->type = "application/json; charset=utf-8";
-    out->body = body;
-    out->len = n + 1;
+    serve_reply_json(out, 200, root);
 }
