@@ -10,18 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static casus_world *g_world;
-
-static casus_world *world(void)
-{
-    if (!g_world) {
-        const char *dir = getenv("CASUS_WORLD_DIR");
-        if (casus_world_create(&g_world, NULL) != CASUS_OK ||
-            casus_world_load_tables(g_world, dir ? dir : CASUS_WORLD_DIR_DEFAULT, NULL) != CASUS_OK)
-            abort();
-    }
-    return g_world;
-}
+#include "fuzz_world.h"
 
 static void resolve(const casus_names *names, const char *text)
 {
