@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include "casus/data.h"
+
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -229,4 +231,61 @@ void *fail_after_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (f->left-- <= 0)
         return NULL;
     return realloc(ptr, nsize);
+}
+
+void *fail_once_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    fail_once *f = ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    f->calls++;
+    if (f->countdown-- == 0)
+        return NULL;
+    return realloc(ptr, nsize);
+}
+
+casus_world *test_world_tables(void)
+{
+    casus_world *w = NULL;
+    casus_error err;
+    char dir[4096];
+    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
+    return w;
+}
+
+casus_world *test_world_full(unsigned data)
+{
+    casus_world *w = test_world_tables();
+    casus_error err;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
+    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s", err.message);
+    if (data)
+        cr_assert_eq(casus_data_load(w, test_data_dir(), data, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
+    return w;
+}
+
+casus_wars *test_wars(void)
+{
+    casus_wars *wars = NULL;
+    casus_error err;
+    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
+    cr_assert_eq(casus_wars_load_dir(wars, test_data_dir(), &err), CASUS_OK, "%s", err.message);
+    return wars;
+}
+
+void expect_error_line(const casus_error *err, const char *expect, size_t i)
+{
+    char buf[2048];
+    casus_error_format(err, buf, sizeof buf);
+    char *nl = strchr(buf, '\n');
+    if (nl)
+        *nl = '\0';
+    cr_expect_str_eq(buf, expect, "case %zu", i);
 }

@@ -7,6 +7,10 @@
 
 #include <stddef.h>
 
+#include "casus/error.h"
+#include "casus/wars.h"
+#include "casus/world.h"
+
 typedef struct run_result {
     int status;   /* exit code, or 128 + signal */
     char *out;    /* standard output, NUL-terminated (malloc'd) */
@@ -51,5 +55,25 @@ typedef struct fail_after {
     long left;
 } fail_after;
 void *fail_after_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* An allocator (ud points at a fail_once) that refuses one allocation
+ * only: when countdown reaches 0 (0: the next one); below 0, none.  calls
+ * counts the allocations asked for. */
+typedef struct fail_once {
+    long countdown;
+    long calls;
+} fail_once;
+void *fail_once_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* The project's world tables (SOURCE/world) in a new world, not finished. */
+casus_world *test_world_tables(void);
+/* The world tables, the shipped treaties, the shared datasets `data`
+ * (CASUS_DATA_* bits), finished.  The test fails when any cannot load. */
+casus_world *test_world_full(unsigned data);
+/* The COW wars of the shared data. */
+casus_wars *test_wars(void);
+/* Expects the first line of err, formatted, to be `expect` (case i of a
+ * table of bad inputs). */
+void expect_error_line(const casus_error *err, const char *expect, size_t i);
 
 #endif

@@ -133,10 +133,7 @@ Test(events_scenario, only_troops_fight_and_only_against_a_third_state)
         casus_error err;
         cr_assert_eq(casus_events_create(NULL, NULL, &ev, NULL), CASUS_OK);
         cr_assert_eq(casus_events_load_text(ev, "x.events", bad[i].text, strlen(bad[i].text), &err), CASUS_PARSE);
-        char buf[1024];
-        casus_error_format(&err, buf, sizeof buf);
-        *strchr(buf, '\n') = '\0';
-        cr_expect_str_eq(buf, bad[i].want, "case %zu", i);
+        expect_error_line(&err, bad[i].want, i);
         casus_events_free(ev);
     }
 }
@@ -190,30 +187,13 @@ Test(events_scenario, the_engine_makes_the_sender_a_belligerent)
 
 /* The merge allocates through the world's hook: out of memory at each
  * allocation fails cleanly and leaks nothing. */
-typedef struct failer {
-    long countdown;
-} failer;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failer *f = ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (f->countdown-- == 0)
-        return NULL;
-    return realloc(ptr, nsize);
-}
-
 Test(events_scenario, out_of_memory_at_every_allocation_fails_cleanly)
 {
-    failer f = {.countdown = -1};
+    fail_once f = {.countdown = -1};
     casus_world *w = NULL;
     casus_error err;
     char dir[4096];
-    cr_assert_eq(casus_world_create_with(failing_alloc, &f, &w, NULL), CASUS_OK);
+    cr_assert_eq(casus_world_create_with(fail_once_alloc, &f, &w, NULL), CASUS_OK);
     snprintf(dir, sizeof dir, "%s/world", source_dir());
     cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK);
     casus_scenario *sc = scenario(w, "kursk-2024-12-events.scenario");

@@ -16,34 +16,14 @@
 #include "casus/wars.h"
 #include "testutil.h"
 
-static casus_world *fit_world(void)
-{
-    casus_world *w = NULL;
-    casus_error err;
-    char dir[4096];
-    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
-    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_data_load(w, test_data_dir(),
-                                 CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
-                                     CASUS_DATA_MID,
-                                 &err),
-                 CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
-    return w;
-}
-
 Test(fit, likelihood_gradient_and_counts)
 {
-    casus_world *w = fit_world();
-    casus_wars *wars = NULL;
+    casus_world *w =
+        test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID);
+    casus_wars *wars = test_wars();
     casus_history *h = NULL;
     casus_fit_data *d = NULL;
     casus_error err;
-    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
-    cr_assert_eq(casus_wars_load_dir(wars, test_data_dir(), &err), CASUS_OK);
     cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK);
     cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_fit_data_count(d), 95);

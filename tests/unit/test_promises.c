@@ -18,17 +18,6 @@
 #include "casus/world.h"
 #include "testutil.h"
 
-static casus_world *tables_world(void)
-{
-    casus_world *w = NULL;
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_create(&w, NULL), CASUS_OK);
-    casus_error err;
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    return w;
-}
-
 /* A treaty between USA and CAN whose one defense rule carries n
  * `undecidable` conditions and then, when `failing`, one adversary
  * condition the attack fails (the attacker is RUS, the rule names CHN). */
@@ -53,7 +42,7 @@ static char *treaty_with_conditions(int n, bool failing)
 Test(promises, every_condition_up_to_the_limit_is_evaluated)
 {
     /* The last condition, the limit's own, fails: the obligation must fail. */
-    casus_world *w = tables_world();
+    casus_world *w = test_world_tables();
     casus_error err;
     char *text = treaty_with_conditions(CASUS_MAX_RULE_CONDITIONS - 1, true);
     cr_assert_eq(casus_world_load_treaty_text(w, "many.treaty", text, strlen(text), &err), CASUS_OK,
@@ -123,7 +112,7 @@ Test(promises, finish_refuses_an_atop_member_the_world_lacks_at_load)
 
 Test(promises, finish_succeeds_and_is_needed_for_the_index)
 {
-    casus_world *w = tables_world();
+    casus_world *w = test_world_tables();
     casus_error err;
     char path[4096];
     snprintf(path, sizeof path, "%s/treaties/rus-prk-2024.treaty", source_dir());
@@ -156,7 +145,7 @@ static casus_status count_row(void *ud, const casus_dyad *d)
 
 Test(promises, export_refuses_an_unfinished_world)
 {
-    casus_world *w = tables_world();
+    casus_world *w = test_world_tables();
     casus_error err;
     casus_dyads_opts o = {.from_year = 2000, .to_year = 2000, .unit = CASUS_DYADS_YEAR, .source = CASUS_DYADS_CASUS};
     size_t rows = 0;
@@ -297,7 +286,7 @@ Test(promises, status_names_and_messages_come_from_one_table)
 
 Test(promises, world_look_ups_do_what_world_h_says)
 {
-    casus_world *w = tables_world();
+    casus_world *w = test_world_tables();
     char buf[12];
     /* Abbreviations are case-insensitive; an unknown code prints as a number. */
     const casus_state *rus = casus_world_state_by_abb(w, "rus");

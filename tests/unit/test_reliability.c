@@ -11,31 +11,6 @@
 #include "casus/wars.h"
 #include "testutil.h"
 
-static casus_world *full_world(void)
-{
-    casus_world *w = NULL;
-    casus_error err;
-    char dir[4096];
-    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
-    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_data_load(w, test_data_dir(), CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_WARS, &err),
-                 CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
-    return w;
-}
-
-static casus_wars *real_wars(void)
-{
-    casus_wars *wars = NULL;
-    casus_error err;
-    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
-    cr_assert_eq(casus_wars_load_dir(wars, test_data_dir(), &err), CASUS_OK, "%s", err.message);
-    return wars;
-}
-
 static const casus_reliability_duty *duty(const casus_reliability_case *c, int obligor, int beneficiary,
                                           casus_kind kind)
 {
@@ -55,8 +30,8 @@ static void expect_rate(casus_reliability_rate r, size_t invoked, size_t honoure
 
 Test(reliability, known_cases_and_rates_bf2018)
 {
-    casus_world *w = full_world();
-    casus_wars *wars = real_wars();
+    casus_world *w = test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_WARS);
+    casus_wars *wars = test_wars();
     casus_reliability *rel = NULL;
     casus_error err;
     casus_reliability_options o = {.rule = CASUS_RELIABILITY_BF2018};
@@ -215,7 +190,7 @@ Test(reliability, refuses_a_world_without_the_war_data)
     cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
     cr_assert_eq(casus_data_load(w, test_data_dir(), CASUS_DATA_COW, &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
-    casus_wars *wars = real_wars();
+    casus_wars *wars = test_wars();
     casus_reliability *rel = (casus_reliability *)1;
     cr_expect_eq(casus_reliability_build(w, wars, NULL, &rel, &err), CASUS_INVALID);
     cr_expect_null(rel);

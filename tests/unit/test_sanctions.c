@@ -184,12 +184,7 @@ Test(sanctions_parse, errors_name_file_line_and_column)
         casus_error_clear(&err);
         casus_status st = casus_sanctions_load_text(s, "bad.sanctions", BAD_RES[i].text, strlen(BAD_RES[i].text), &err);
         cr_assert_neq(st, CASUS_OK, "case %zu was accepted", i);
-        char buf[2048];
-        casus_error_format(&err, buf, sizeof buf);
-        char *nl = strchr(buf, '\n');
-        if (nl)
-            *nl = '\0';
-        cr_expect_str_eq(buf, BAD_RES[i].expect, "case %zu", i);
+        expect_error_line(&err, BAD_RES[i].expect, i);
         cr_assert_eq(casus_sanctions_count(s), 0, "a failed load must leave the set as it was");
     }
     casus_sanctions_free(s);
@@ -448,12 +443,7 @@ Test(events_parse, errors_name_file_line_and_column)
         casus_error_clear(&err);
         casus_status st = casus_events_load_text(ev, "bad.events", BAD_EV[i].text, strlen(BAD_EV[i].text), &err);
         cr_assert_neq(st, CASUS_OK, "case %zu was accepted", i);
-        char buf[2048];
-        casus_error_format(&err, buf, sizeof buf);
-        char *nl = strchr(buf, '\n');
-        if (nl)
-            *nl = '\0';
-        cr_expect_str_eq(buf, BAD_EV[i].expect, "case %zu", i);
+        expect_error_line(&err, BAD_EV[i].expect, i);
         cr_assert_eq(casus_events_count(ev), 0, "a failed load must leave the set as it was");
     }
     casus_events_free(ev);
@@ -488,22 +478,6 @@ Test(events_parse, nul_bytes_and_oversized_input_are_refused)
 
 /* ---- out of memory ---------------------------------------------------------------------- */
 
-typedef struct failer {
-    long countdown;
-} failer;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failer *f = ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    if (f->countdown-- == 0)
-        return NULL;
-    return realloc(ptr, nsize);
-}
 
 Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
 {
@@ -514,9 +488,9 @@ Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
     cr_assert_not_null(text);
     long n;
     for (n = 0;; n++) {
-        failer f = {.countdown = -1};
+        fail_once f = {.countdown = -1};
         casus_sanctions *s = NULL;
-        cr_assert_eq(casus_sanctions_create(failing_alloc, &f, &s, NULL), CASUS_OK);
+        cr_assert_eq(casus_sanctions_create(fail_once_alloc, &f, &s, NULL), CASUS_OK);
         f.countdown = n;
         casus_error err;
         casus_status st = casus_sanctions_load_text(s, "r.sanctions", text, len, &err);
@@ -544,9 +518,9 @@ Test(sanctions_oom, events_parser_and_check_fail_cleanly_at_every_allocation)
     casus_sanctions *s = shipped();
     long n;
     for (n = 0;; n++) {
-        failer f = {.countdown = -1};
+        fail_once f = {.countdown = -1};
         casus_events *ev = NULL;
-        cr_assert_eq(casus_events_create(failing_alloc, &f, &ev, NULL), CASUS_OK);
+        cr_assert_eq(casus_events_create(fail_once_alloc, &f, &ev, NULL), CASUS_OK);
         f.countdown = n;
         casus_error err;
         casus_status st = casus_events_load_text(ev, "e.events", text, len, &err);
@@ -565,9 +539,9 @@ Test(sanctions_oom, events_parser_and_check_fail_cleanly_at_every_allocation)
     casus_events *ev = founding();
     long m;
     for (m = 0;; m++) {
-        failer f = {.countdown = -1};
+        fail_once f = {.countdown = -1};
         casus_sanctions *fs = NULL;
-        cr_assert_eq(casus_sanctions_create(failing_alloc, &f, &fs, NULL), CASUS_OK);
+        cr_assert_eq(casus_sanctions_create(fail_once_alloc, &f, &fs, NULL), CASUS_OK);
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/sanctions", source_dir());
         cr_assert_eq(casus_sanctions_load_dir(fs, dir, NULL), CASUS_OK);

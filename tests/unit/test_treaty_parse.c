@@ -9,17 +9,6 @@
 #include "casus/world.h"
 #include "testutil.h"
 
-static casus_world *tables(void)
-{
-    casus_world *w = NULL;
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_create(&w, NULL), CASUS_OK);
-    casus_error err;
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    return w;
-}
-
 static const char GOOD[] =
     "# two states\n"
     "treaty ex-1\n"
@@ -50,7 +39,7 @@ static const char GOOD[] =
 
 Test(treaty_parse, reads_a_complete_file)
 {
-    casus_world *w = tables();
+    casus_world *w = test_world_tables();
     casus_error err;
     cr_assert_eq(casus_world_load_treaty_text(w, "ex.treaty", GOOD, strlen(GOOD), &err), CASUS_OK, "%s:%d:%d: %s",
                  err.file, err.line, err.col, err.message);
@@ -154,18 +143,13 @@ static const struct {
 
 Test(treaty_parse, errors_name_file_line_and_column)
 {
-    casus_world *w = tables();
+    casus_world *w = test_world_tables();
     for (size_t i = 0; i < sizeof BAD / sizeof *BAD; i++) {
         casus_error err;
         casus_error_clear(&err);
         casus_status st = casus_world_load_treaty_text(w, "bad.treaty", BAD[i].text, strlen(BAD[i].text), &err);
         cr_assert_neq(st, CASUS_OK, "case %zu was accepted", i);
-        char buf[2048];
-        casus_error_format(&err, buf, sizeof buf);
-        char *nl = strchr(buf, '\n');
-        if (nl)
-            *nl = '\0';
-        cr_expect_str_eq(buf, BAD[i].expect, "case %zu", i);
+        expect_error_line(&err, BAD[i].expect, i);
         cr_assert_eq(casus_world_treaty_count(w), 0, "a failed load must leave the world as it was");
     }
     casus_world_free(w);
@@ -173,7 +157,7 @@ Test(treaty_parse, errors_name_file_line_and_column)
 
 Test(treaty_parse, error_shows_the_line_and_a_caret)
 {
-    casus_world *w = tables();
+    casus_world *w = test_world_tables();
     const char *text = "treaty t\ntitle \"a\"\nsigned 2020-01-01\nin-force 2020-13-01\n";
     casus_error err;
     cr_assert_eq(casus_world_load_treaty_text(w, "c.treaty", text, strlen(text), &err), CASUS_PARSE);
@@ -185,7 +169,7 @@ Test(treaty_parse, error_shows_the_line_and_a_caret)
 
 Test(treaty_parse, shipped_treaties_all_check)
 {
-    casus_world *w = tables();
+    casus_world *w = test_world_tables();
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/treaties", source_dir());
     casus_error err;
@@ -204,25 +188,6 @@ Test(treaty_parse, shipped_treaties_all_check)
     casus_world_free(w);
 }
 
-/* An allocator that fails the n-th allocation, for out-of-memory tests. */
-typedef struct failer {
-    long countdown;
-    long calls;
-} failer;
-
-static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    failer *f = ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    f->calls++;
-    if (f->countdown-- == 0)
-        return NULL;
-    return realloc(ptr, nsize);
-}
 
 Test(treaty_parse, out_of_memory_at_every_allocation_fails_cleanly)
 {
@@ -230,10 +195,10 @@ Test(treaty_parse, out_of_memory_at_every_allocation_fails_cleanly)
     snprintf(dir, sizeof dir, "%s/world", source_dir());
     long n;
     for (n = 0;; n++) {
-        failer f = {.countdown = -1};
+        fail_once f = {.countdown = -1};
         casus_world *w = NULL;
         casus_error err;
-        cr_assert_eq(casus_world_create_with(failing_alloc, &f, &w, NULL), CASUS_OK);
+        cr_assert_eq(casus_world_create_with(fail_once_alloc, &f, &w, NULL), CASUS_OK);
         cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK);
         f.countdown = n;
         casus_status st = casus_world_load_treaty_text(w, "ex.treaty", GOOD, strlen(GOOD), &err);

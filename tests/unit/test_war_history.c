@@ -274,19 +274,10 @@ static casus_world *cow_world(void)
     return w;
 }
 
-static casus_wars *real_wars(void)
-{
-    casus_wars *wars = NULL;
-    casus_error err;
-    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
-    cr_assert_eq(casus_wars_load_dir(wars, test_data_dir(), &err), CASUS_OK, "%s", err.message);
-    return wars;
-}
-
 Test(war_history, real_totals_under_both_rules)
 {
     casus_world *w = cow_world();
-    casus_wars *wars = real_wars();
+    casus_wars *wars = test_wars();
     /* Counted separately from the file (one record per state, its first
      * row): 332 states in 95 wars, 234 on the first day (125 of them not
      * initiators), 98 later; 19 of these within 7 days. */
@@ -316,7 +307,7 @@ Test(war_history, real_totals_under_both_rules)
 Test(war_history, first_and_second_world_wars)
 {
     casus_world *w = cow_world();
-    casus_wars *wars = real_wars();
+    casus_wars *wars = test_wars();
     casus_history *hist = build(w, wars, 0);
     const casus_war_history *h = casus_history_find(hist, 106);
     cr_assert_not_null(h);
