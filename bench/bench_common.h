@@ -41,6 +41,26 @@ static inline uint64_t bench_next(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+/* An allocator hook (casus_alloc_fn) that counts, into the
+ * bench_alloc_count its ud points at, the allocations (and growths) and
+ * the bytes asked for. */
+typedef struct bench_alloc_count {
+    size_t calls, bytes;
+} bench_alloc_count;
+
+static inline void *bench_counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    bench_alloc_count *c = ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    c->calls++;
+    c->bytes += nsize;
+    return realloc(ptr, nsize);
+}
+
 static inline int bench_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

@@ -12,18 +12,7 @@
 #include "casus/sanctions.h"
 
 /* Counts the bytes asked of the allocator. */
-static size_t g_bytes;
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    g_bytes += nsize;
-    return realloc(ptr, nsize);
-}
+static bench_alloc_count g_count;
 
 int main(int argc, char **argv)
 {
@@ -42,27 +31,27 @@ int main(int argc, char **argv)
         casus_events *ev = NULL;
         casus_sanctions_report *r = NULL;
         casus_error err;
-        g_bytes = 0;
+        g_count.bytes = 0;
         double t0 = bench_now(), c0 = bench_cpu_now();
-        if (casus_sanctions_create(counting_alloc, NULL, &s, &err) != CASUS_OK ||
+        if (casus_sanctions_create(bench_counting_alloc, &g_count, &s, &err) != CASUS_OK ||
             casus_sanctions_load_dir(s, dir, &err) != CASUS_OK) {
             fprintf(stderr, "bench-sanctions: %s: %s\n", err.file, err.message);
             return 1;
         }
         double t1 = bench_now(), c1 = bench_cpu_now();
-        bytes_load = g_bytes;
+        bytes_load = g_count.bytes;
         if (casus_events_create(NULL, NULL, &ev, &err) != CASUS_OK || casus_events_load_file(ev, events, &err) != CASUS_OK) {
             fprintf(stderr, "bench-sanctions: %s: %s\n", err.file, err.message);
             return 1;
         }
         double t2 = bench_now(), c2 = bench_cpu_now();
-        g_bytes = 0;
+        g_count.bytes = 0;
         if (casus_sanctions_check(s, ev, &r, &err) != CASUS_OK) {
             fprintf(stderr, "bench-sanctions: %s\n", err.message);
             return 1;
         }
         double t3 = bench_now(), c3 = bench_cpu_now();
-        bytes_check = g_bytes;
+        bytes_check = g_count.bytes;
         findings = r->n_findings;
         wl[i] = t1 - t0, cl[i] = c1 - c0;
         we[i] = t2 - t1, ce[i] = c2 - c1;

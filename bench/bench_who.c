@@ -16,26 +16,14 @@
 
 #define SEED 20240601u
 
-static size_t n_allocs; /* allocations (and growths) through the hook */
-
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    n_allocs++;
-    return realloc(ptr, nsize);
-}
+static bench_alloc_count g_count; /* allocations (and growths) through the hook */
 
 static casus_world *load(const char *dir)
 {
     char path[4096];
     casus_world *w = NULL;
     casus_error err;
-    casus_status st = casus_world_create_with(counting_alloc, NULL, &w, &err);
+    casus_status st = casus_world_create_with(bench_counting_alloc, &g_count, &w, &err);
     if (st == CASUS_OK)
         snprintf(path, sizeof path, "%s/world", bench_share_dir()), st = casus_world_load_tables(w, path, &err);
     if (st == CASUS_OK)
@@ -88,7 +76,7 @@ static void report(const char *what, double *us, size_t n, size_t allocs, size_t
 static void run_result(const casus_world *w, const casus_attack *qs, size_t n, double *us)
 {
     casus_error err;
-    size_t found = 0, allocs0 = n_allocs;
+    size_t found = 0, allocs0 = g_count.calls;
     for (size_t q = 0; q < n; q++) {
         casus_who_result *r = NULL;
         double t0 = bench_now();
@@ -103,7 +91,7 @@ static void run_result(const casus_world *w, const casus_attack *qs, size_t n, d
         }
         us[q] = (t1 - t0) * 1e6;
     }
-    report("result", us, n, n_allocs - allocs0, found);
+    report("result", us, n, g_count.calls - allocs0, found);
 }
 
 static void run_eval(const casus_world *w, const casus_attack *qs, size_t n, double *us)
@@ -114,7 +102,7 @@ static void run_eval(const casus_world *w, const casus_attack *qs, size_t n, dou
         fprintf(stderr, "casus_who_scratch_create: %s\n", err.message);
         exit(1);
     }
-    size_t found = 0, allocs0 = n_allocs;
+    size_t found = 0, allocs0 = g_count.calls;
     for (size_t q = 0; q < n; q++) {
         const casus_binding *b;
         size_t nb;
@@ -128,7 +116,7 @@ static void run_eval(const casus_world *w, const casus_attack *qs, size_t n, dou
         found += nb;
         us[q] = (t1 - t0) * 1e6;
     }
-    report("evaluator", us, n, n_allocs - allocs0, found);
+    report("evaluator", us, n, g_count.calls - allocs0, found);
     casus_who_scratch_free(s);
 }
 
