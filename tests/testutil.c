@@ -249,10 +249,15 @@ void *fail_once_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 casus_world *test_world_tables(void)
 {
+    return test_world_tables_with(NULL, NULL);
+}
+
+casus_world *test_world_tables_with(casus_alloc_fn fn, void *ud)
+{
     casus_world *w = NULL;
     casus_error err;
     char dir[4096];
-    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
+    cr_assert_eq(fn ? casus_world_create_with(fn, ud, &w, &err) : casus_world_create(&w, &err), CASUS_OK);
     snprintf(dir, sizeof dir, "%s/world", source_dir());
     cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
     return w;
@@ -260,11 +265,16 @@ casus_world *test_world_tables(void)
 
 casus_world *test_world_full(unsigned data)
 {
-    casus_world *w = test_world_tables();
+    return test_world_full_with(NULL, NULL, data);
+}
+
+casus_world *test_world_full_with(casus_alloc_fn fn, void *ud, unsigned data)
+{
+    casus_world *w = test_world_tables_with(fn, ud);
     casus_error err;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/treaties", source_dir());
-    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s:%d: %s", err.file, err.line, err.message);
     if (data)
         cr_assert_eq(casus_data_load(w, test_data_dir(), data, &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);

@@ -65,11 +65,15 @@ typedef struct fail_once {
 } fail_once;
 void *fail_once_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 
-/* The project's world tables (SOURCE/world) in a new world, not finished. */
+/* The project's world tables (SOURCE/world) in a new world, not finished;
+ * allocating through fn (with ud) unless fn is NULL. */
 casus_world *test_world_tables(void);
+casus_world *test_world_tables_with(casus_alloc_fn fn, void *ud);
 /* The world tables, the shipped treaties, the shared datasets `data`
- * (CASUS_DATA_* bits), finished.  The test fails when any cannot load. */
+ * (CASUS_DATA_* bits; 0: none), finished.  The test fails when any cannot
+ * load. */
 casus_world *test_world_full(unsigned data);
+casus_world *test_world_full_with(casus_alloc_fn fn, void *ud, unsigned data);
 /* The COW wars of the shared data. */
 casus_wars *test_wars(void);
 /* Expects the first line of err, formatted, to be `expect` (case i of a

@@ -10,17 +10,6 @@
 #include "casus/world.h"
 #include "testutil.h"
 
-static casus_world *tables_with(casus_alloc_fn fn, void *ud)
-{
-    casus_world *w = NULL;
-    char dir[4096];
-    casus_error err;
-    cr_assert_eq(fn ? casus_world_create_with(fn, ud, &w, &err) : casus_world_create(&w, &err), CASUS_OK);
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    return w;
-}
-
 static casus_nuclear *shipped(casus_world *w)
 {
     char path[4096];
@@ -39,7 +28,7 @@ static casus_day ymd(int y, int m, int d)
 
 Test(nuclear, the_shipped_table_dates_each_first_test)
 {
-    casus_world *w = tables_with(NULL, NULL);
+    casus_world *w = test_world_tables();
     casus_nuclear *n = shipped(w);
     cr_assert_eq(casus_nuclear_count(n), 10);
     static const struct {
@@ -103,7 +92,7 @@ static const struct {
 
 Test(nuclear, errors_name_file_line_and_column)
 {
-    casus_world *w = tables_with(NULL, NULL);
+    casus_world *w = test_world_tables();
     for (size_t i = 0; i < sizeof BAD / sizeof *BAD; i++) {
         casus_error err;
         casus_error_clear(&err);
@@ -118,7 +107,7 @@ Test(nuclear, errors_name_file_line_and_column)
 
 Test(nuclear, a_state_may_have_two_spells)
 {
-    casus_world *w = tables_with(NULL, NULL);
+    casus_world *w = test_world_tables();
     const char *text = HDR "560,SAF,1982,1990,yes,b,N6\n560,SAF,2030-01-01,,no,b,N0\n";
     casus_nuclear *n = NULL;
     cr_assert_eq(casus_nuclear_parse(w, "two.csv", text, strlen(text), &n, NULL), CASUS_OK);
@@ -133,7 +122,7 @@ Test(nuclear, a_state_may_have_two_spells)
 Test(nuclear, out_of_memory_at_every_allocation_fails_cleanly)
 {
     fail_after f = {.left = 1L << 40};
-    casus_world *w = tables_with(fail_after_alloc, &f);
+    casus_world *w = test_world_tables_with(fail_after_alloc, &f);
     char path[4096];
     snprintf(path, sizeof path, "%s/world/nuclear.csv", source_dir());
     long k;

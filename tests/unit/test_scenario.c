@@ -10,23 +10,9 @@
 #include "casus/world.h"
 #include "testutil.h"
 
-static casus_world *world_with(casus_alloc_fn fn, void *ud)
-{
-    casus_world *w = NULL;
-    char dir[4096];
-    casus_error err;
-    cr_assert_eq(fn ? casus_world_create_with(fn, ud, &w, &err) : casus_world_create(&w, &err), CASUS_OK);
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
-    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s:%d: %s", err.file, err.line, err.message);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
-    return w;
-}
-
 static casus_world *world(void)
 {
-    return world_with(NULL, NULL);
+    return test_world_full(0);
 }
 
 static const char GOOD[] =
@@ -307,7 +293,7 @@ Test(scenario, out_of_memory_at_every_allocation_fails_cleanly)
 {
     long n;
     fail_after f = {.left = 1L << 40};
-    casus_world *w = world_with(fail_after_alloc, &f);
+    casus_world *w = test_world_full_with(fail_after_alloc, &f, 0);
     size_t treaties = casus_world_treaty_count(w), obligations = casus_world_obligation_count(w);
     for (n = 0;; n++) {
         casus_error err;
