@@ -216,15 +216,7 @@ static void *run_queries(void *arg)
 Test(promises, the_allocation_hook_is_called_from_the_querying_threads)
 {
     counting c = {0};
-    casus_world *w = NULL;
-    casus_error err;
-    cr_assert_eq(casus_world_create_with(counting_alloc, &c, &w, &err), CASUS_OK);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK);
-    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
-    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
+    casus_world *w = test_world_full_with(counting_alloc, &c, 0);
     long live = atomic_load(&c.live);
     pthread_t t[4];
     query_job jobs[4];
@@ -349,16 +341,7 @@ Test(promises, export_frees_its_scratch_and_may_run_in_threads)
      * before each call returns; concurrent calls on a finished world are
      * safe and agree. */
     counting c = {0};
-    casus_world *w = NULL;
-    casus_error err;
-    cr_assert_eq(casus_world_create_with(counting_alloc, &c, &w, &err), CASUS_OK);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK);
-    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
-    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK);
-    cr_assert_eq(casus_data_load(w, test_data_dir(), CASUS_DATA_COW, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
+    casus_world *w = test_world_full_with(counting_alloc, &c, CASUS_DATA_COW);
     long live = atomic_load(&c.live), calls = atomic_load(&c.calls);
     scan_job serial = {.w = w};
     run_scan(&serial);
