@@ -113,12 +113,9 @@ Test(joinmodel, chain_ganging_attacks)
  * day equal the reference casus_jm_rows computes from the same war. */
 static void engine_equals_reference(bool data, const char *text, int trials)
 {
-    casus_world *w = NULL;
+    casus_world *w = test_world_tables();
     casus_error err;
     char path[4096];
-    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
-    snprintf(path, sizeof path, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, path, &err), CASUS_OK);
     snprintf(path, sizeof path, "%s/treaties", source_dir());
     cr_assert_eq(casus_world_load_treaty_dir(w, path, &err), CASUS_OK);
     if (data)

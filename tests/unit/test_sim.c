@@ -70,12 +70,9 @@ static const char chain_scenario[] =
 
 static casus_world *test_world(bool with_treaties_dir)
 {
-    casus_world *w = NULL;
+    casus_world *w = test_world_tables();
     casus_error err;
     char path[4096];
-    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
-    snprintf(path, sizeof path, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, path, &err), CASUS_OK, "%s", err.message);
     if (with_treaties_dir) {
         snprintf(path, sizeof path, "%s/treaties", source_dir());
         cr_assert_eq(casus_world_load_treaty_dir(w, path, &err), CASUS_OK, "%s", err.message);
@@ -497,12 +494,8 @@ Test(sim, treaty_in_force_event)
 {
     /* A pact whose file puts it in force in 2030, brought forward by an
      * event to day 50 of a 2020 war: pulls only from day 50. */
-    casus_world *w = NULL;
+    casus_world *w = test_world_tables();
     casus_error err;
-    char path[4096];
-    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
-    snprintf(path, sizeof path, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, path, &err), CASUS_OK);
     char late[sizeof pacts + 64];
     snprintf(late, sizeof late, "%s", pacts);
     char *at = strstr(late, "in-force 2000-01-01");
@@ -570,12 +563,8 @@ Test(sim, deployment_makes_a_belligerent)
 Test(sim, out_of_memory_everywhere, .timeout = 300)
 {
     fail_after fa = {.left = 1000000};
-    casus_world *w = NULL;
+    casus_world *w = test_world_tables_with(fail_after_alloc, &fa);
     casus_error err;
-    char path[4096];
-    cr_assert_eq(casus_world_create_with(fail_after_alloc, &fa, &w, &err), CASUS_OK);
-    snprintf(path, sizeof path, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, path, &err), CASUS_OK);
     cr_assert_eq(casus_world_load_treaty_text(w, "test-pact", pacts, strlen(pacts), &err), CASUS_OK);
     cr_assert_eq(casus_world_load_treaty_text(w, "test-pact-2", pact2, strlen(pact2), &err), CASUS_OK);
     cr_assert_eq(casus_world_finish(w, &err), CASUS_OK);
