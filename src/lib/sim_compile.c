@@ -857,6 +857,16 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                              params->beta[CASUS_JM_LOG_CINC] * log10(c) +
                              (sim->stat[i].post1945 ? params->beta[CASUS_JM_POST1945] : 0);
     }
+    {
+        static const casus_jm_feature counts[] = {
+            CASUS_JM_DEFEND_BINDING, CASUS_JM_DEFEND_CONDITIONAL, CASUS_JM_JOIN_BINDING, CASUS_JM_JOIN_CONDITIONAL,
+            CASUS_JM_BOTH_SIDES, CASUS_JM_TIMING_IMMEDIATE, CASUS_JM_TIMING_DEEMED, CASUS_JM_TIMING_CONSTITUTIONAL,
+            CASUS_JM_TIMING_OTHER, CASUS_JM_OBLIG_HAND, CASUS_JM_OBLIG_ATOP, CASUS_JM_PLEDGE_OTHER,
+            CASUS_JM_CONTIG_LAND, CASUS_JM_CONTIG_SEA, CASUS_JM_MID_OTHER, CASUS_JM_ALLIES_ON_SIDE};
+        sim->counts_zero = true;
+        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+            sim->counts_zero &= params->beta[counts[k]] == 0;
+    }
 
     /* Tally layout. */
     sim->bin_width = sim->horizon <= 4096 ? 1 : (sim->horizon + 4095) / 4096;
