@@ -6,7 +6,8 @@
  * epochs (the days inside the run where an obligation's dates or the
  * scenario's events change what an attack sets off), and for each epoch and
  * each attack the war can hold (the opening attacks; a attacks b at b's
- * home for every other pair) the obligations it sets off, from casus_who.
+ * home for every other pair) the obligations it sets off, from
+ * casus_who_eval (sim_compile.c).
  * Then the war after its day-0 events, as the template every trial starts
  * from.
  *
@@ -218,6 +219,10 @@ static void flush(const casus_sim *sim, sim_scratch *s)
 
 static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
 {
+    /* With both coefficients 0 the exponent is a signed zero and the
+     * factor exactly 1: no logarithm needed. */
+    if (sim->params.beta[CASUS_JM_LOG_CINC_SIDE] == 0 && sim->params.beta[CASUS_JM_LOG_CINC_OTHER] == 0)
+        return 1;
     double a = s->cinc[side - 1], b = s->cinc[2 - side];
     double la = log10(a > CASUS_JM_CINC_FLOOR ? a : CASUS_JM_CINC_FLOOR);
     double lb = log10(b > CASUS_JM_CINC_FLOOR ? b : CASUS_JM_CINC_FLOOR);
