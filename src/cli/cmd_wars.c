@@ -13,10 +13,13 @@
 #include "wars_json.h"
 
 int cmd_wars(int argc, char **argv);
+int cmd_wars_history(int argc, char **argv);
+int cli_load_wars(const char *data_opt, casus_wars **out);
 
 const char cmd_wars_usage[] =
     "Usage: casus wars list [--format text|csv|json] [--data DIR] [--output FILE]\n"
     "       casus wars show N [--format text|json] [--data DIR] [--output FILE]\n"
+    "       casus wars history N [--window DAYS] [--format text|json] [--data DIR] [--output FILE]\n"
     "\n"
     "The inter-state wars of the Correlates of War project, 1816-2007 (Inter-State\n"
     "War Data v4.0: 95 wars), read from DATA/cow/Inter-StateWarData_v4.0.csv.\n"
@@ -29,6 +32,12 @@ const char cmd_wars_usage[] =
     "      war, its outcome and its battle deaths.  Dates the data do not give\n"
     "      in full are shown as such: 1848-04-?? (day unknown), unknown, or\n"
     "      ongoing on 2007-12-31.\n"
+    "history  one war as the join model learns from it: its first day, the\n"
+    "      states fighting that day by side, each later entrant with its side\n"
+    "      and entry day (days after the first), and every other system member\n"
+    "      at risk of joining, day by day, until it joined, left the system or\n"
+    "      the war ended (docs/history.md).  --window DAYS: entrants certainly\n"
+    "      within DAYS of the first day count as fighting on day 0 (default 0).\n"
     "\n"
     "  -f, --format FMT     text (default), csv (list only) or json\n"
     "  -o, --output FILE    write there (atomically) instead of standard output\n"
@@ -253,6 +262,8 @@ int cmd_wars(int argc, char **argv)
         return EXIT_OK;
     }
     const char *sub = argv[1];
+    if (strcmp(sub, "history") == 0)
+        return cmd_wars_history(argc, argv);
     bool is_list = strcmp(sub, "list") == 0;
     if (!is_list && strcmp(sub, "show") != 0)
         return cli_usage_error("wars", "unknown subcommand '%s' (list or show N)", sub);
@@ -338,4 +349,11 @@ int cmd_wars(int argc, char **argv)
     rc = cli_output_commit(&out, &err);
     casus_wars_free(w);
     return rc;
+}
+
+/* The war file, found and loaded as `casus wars` does; for the commands
+ * that replay the wars (wars history, reliability). */
+int cli_load_wars(const char *data_opt, casus_wars **out)
+{
+    return load(data_opt, out);
 }

@@ -15,6 +15,12 @@ int cmd_data(int argc, char **argv);
 extern const char cmd_data_usage[];
 int cmd_export(int argc, char **argv);
 extern const char cmd_export_usage[];
+int cmd_reliability(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+extern const char cmd_fit_usage[];
+int cmd_backtest(int argc, char **argv);
+extern const char cmd_backtest_usage[];
+extern const char cmd_reliability_usage[];
 int cmd_sanctions(int argc, char **argv);
 extern const char cmd_sanctions_usage[];
 int cmd_serve(int argc, char **argv);
@@ -106,6 +112,11 @@ const cli_command cli_commands[] = {
     {"export", cmd_export, "export tables for R and Python (directed dyads with ATOP flags)", cmd_export_usage},
     {"wars", cmd_wars, "list the COW inter-state wars, or show one", cmd_wars_usage},
     {"data", cmd_data, "fetch and verify the datasets (ATOP 5.1, COW)", cmd_data_usage},
+    {"reliability", cmd_reliability, "were the alliances the COW wars set off honoured? case by case, with rates",
+     cmd_reliability_usage},
+    {"fit", cmd_fit, "fit the join model to the COW wars by maximum likelihood", cmd_fit_usage},
+    {"backtest", cmd_backtest, "score the join model and five baselines on wars held out of the fit",
+     cmd_backtest_usage},
     {"sanctions", cmd_sanctions, "UN sanctions on the DPRK: check events against them, list those in force", cmd_sanctions_usage},
     {"serve", cmd_serve, "serve the page and the JSON API on 127.0.0.1", cmd_serve_usage},
     {"simulate", cmd_simulate, "simulate how far a scenario's war spreads, and how fast", cmd_simulate_usage},

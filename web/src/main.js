@@ -466,13 +466,15 @@ async function simulate() {
   const result = await getJSON(job.result);
   state.sim = { result, byAbb: new Map(result.states.map((s) => [s.state, s])) };
   $("sim-status").textContent = `done: ${result.trials} trials, seed ${result.seed}`;
-  document.body.dataset.simulated = id;
   if (!state.states || state.states.date !== result.scenario.start) {
     state.states = await getJSON(`/api/states?date=${result.scenario.start}`).catch(() => state.states);
     drawBorders();
   }
   drawMap();
   drawCascade();
+  // Marked only once the map and the cascade are drawn, so that whoever
+  // waits for it (the browser test) sees the finished view.
+  document.body.dataset.simulated = id;
 }
 
 function drawCascade() {

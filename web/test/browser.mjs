@@ -177,7 +177,7 @@ try {
   servers.push(second.child);
   const page3 = await newPage();
   await page3.goto(`${second.base}?scenario=korea-dmz-2025&trials=400`, { waitUntil: "load" });
-  await page3.waitForSelector('body[data-simulated="korea-dmz-2025"]', { timeout: 40000 });
+  await page3.waitForSelector('body[data-simulated="korea-dmz-2025"]', { timeout: 120000 });
   check(await page3.$eval("#cascade-panel", (p) => !p.hidden), "cascade: the panel shows the simulation");
   check((await page3.$$("#timeline path.band")).length === 1 && (await page3.$$("#timeline path.mean")).length === 1, "cascade: belligerents by day, mean and quartile band");
   const usa = await page3.$eval('#states-table tr[data-abb="USA"]', (tr) => [...tr.children].map((td) => td.textContent)).catch(() => null);

@@ -1,0 +1,227 @@
+/* The fit (src/lib/fit.c), `casus fit` and `casus backtest`: the likelihood
+ * against its gradient, the shipped default parameters against a fresh fit,
+ * the same bytes twice, and the out-of-sample promise of the back-test. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "casus/data.h"
+#include "casus/fit.h"
+#include "casus/history.h"
+#include "casus/wars.h"
+#include "testutil.h"
+
+static casus_world *fit_world(void)
+{
+    casus_world *w = NULL;
+    casus_error err;
+    char dir[4096];
+    cr_assert_eq(casus_world_create(&w, &err), CASUS_OK);
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
+    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
+    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_data_load(w, test_data_dir(),
+                                 CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
+                                     CASUS_DATA_MID,
+                                 &err),
+                 CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
+    return w;
+}
+
+Test(fit, likelihood_gradient_and_counts)
+{
+    casus_world *w = fit_world();
+    casus_wars *wars = NULL;
+    casus_history *h = NULL;
+    casus_fit_data *d = NULL;
+    casus_error err;
+    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
+    cr_assert_eq(casus_wars_load_dir(wars, test_data_dir(), &err), CASUS_OK);
+    cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK);
+    cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_count(d), 95);
+    /* Every one of the 98 later entrants is in the likelihood or counted
+     * as unmodelled. */
+    size_t ev = 0, un = 0;
+    for (size_t i = 0; i < 95; i++) {
+        ev += casus_fit_data_war(d, i)->n_events;
+        un += casus_fit_data_war(d, i)->n_unmodelled;
+    }
+    cr_expect_eq(ev + un, 98);
+    /* World War I: Austria-Hungary (initiator, COW side 2) is side 1. */
+    const casus_fit_war *fw = casus_fit_data_war(d, (size_t)casus_fit_data_find(d, 106));
+    cr_expect_eq(fw->side1_cow, 2);
+    cr_assert_eq(fw->n_openings, 1);
+    cr_expect_eq(fw->openings[0].attacker, 300);
+    cr_expect_eq(fw->openings[0].target, 345);
+    /* The gradient against central differences, at an arbitrary beta. */
+    double beta[CASUS_JM_FEATURE_COUNT], g[CASUS_JM_FEATURE_COUNT];
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        beta[j] = j == 0 ? -9 : 0.05 * (j % 5) - 0.1;
+    size_t some[] = {0, 10, 40, 70, 94};
+    casus_fit_loglik(d, some, 5, beta, g);
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++) {
+        double b0 = beta[j], hstep = 1e-5;
+        beta[j] = b0 + hstep;
+        double up = casus_fit_loglik(d, some, 5, beta, NULL);
+        beta[j] = b0 - hstep;
+        double down = casus_fit_loglik(d, some, 5, beta, NULL);
+        beta[j] = b0;
+        double num = (up - down) / (2 * hstep);
+        cr_expect(fabs(num - g[j]) <= 1e-4 * (1 + fabs(g[j])), "feature %d: gradient %g, numeric %g", j, g[j], num);
+    }
+    /* A fit on five wars with a fixed penalty converges, and raises the
+     * penalised log-likelihood above the start's. */
+    casus_fit_options o = {.wars = some, .n_wars = 5, .penalty = 1};
+    casus_fit_result r;
+    cr_assert_eq(casus_fit_run(d, &o, &r, &err), CASUS_OK);
+    cr_expect(r.converged);
+    cr_expect_eq(r.n_wars, 5);
+    cr_expect(isnan(r.cv_loglik[0]));
+    double start[CASUS_JM_FEATURE_COUNT] = {0};
+    start[0] = -9;
+    cr_expect_gt(r.loglik, casus_fit_loglik(d, some, 5, start, NULL));
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        cr_expect(r.se[j] > 0 && isfinite(r.se[j]), "se[%d] = %g", j, r.se[j]);
+    size_t bad[] = {95};
+    o.wars = bad;
+    o.n_wars = 1;
+    cr_expect_eq(casus_fit_run(d, &o, &r, &err), CASUS_INVALID);
+    casus_fit_data_free(d);
+    casus_history_free(h);
+    casus_wars_free(wars);
+    casus_world_free(w);
+}
+
+/* The shipped fit on all 95 wars (params/fit-95.params) is what `casus
+ * fit` writes, byte for byte, and a second fit gives the same bytes. */
+Test(fit, shipped_fit_is_the_full_fit, .timeout = 600)
+{
+    char *dir = make_temp_dir();
+    char out1[4200], out2[4200], shipped[4200];
+    snprintf(out1, sizeof out1, "%s/a.params", dir);
+    snprintf(out2, sizeof out2, "%s/b.params", dir);
+    snprintf(shipped, sizeof shipped, "%s/params/fit-95.params", source_dir());
+    expect_casus_exit(0, "fit", "--data", test_data_dir(), "--output", out1, NULL);
+    size_t la, lb, ls;
+    char *a = slurp(out1, &la), *s = slurp(shipped, &ls);
+    cr_assert(a && s);
+    cr_expect(la == ls && memcmp(a, s, la) == 0, "params/fit-95.params is not what `casus fit` writes");
+    cr_expect(strstr(a, "wars: 95 of 95"), "%s", a);
+    expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-50", "--penalty", "3", "--output", out1,
+                      NULL);
+    expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-50", "--penalty", "3", "--output", out2,
+                      NULL);
+    free(a);
+    a = slurp(out1, &la);
+    char *b = slurp(out2, &lb);
+    cr_expect(la == lb && memcmp(a, b, la) == 0, "same inputs, different bytes");
+    cr_expect(strstr(a, "lambda 3 on every"));
+    free(a), free(b), free(s);
+    expect_casus_exit(2, "fit", "--data", test_data_dir(), "--exclude-war", "9999", NULL);
+    expect_casus_exit(2, "fit", "--data", test_data_dir(), "--penalty", "-1", NULL);
+    expect_casus_exit(2, "fit", "--data", test_data_dir(), "--wars", "1", "--exclude-war", "7", NULL);
+    rm_temp_dir(dir);
+}
+
+/* text with the first `from` replaced by `to` (a new string). */
+static char *replace_once(const char *text, const char *from, const char *to)
+{
+    const char *c = strstr(text, from);
+    cr_assert_not_null(c, "'%s' not found", from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(n);
+    cr_assert_not_null(out);
+    snprintf(out, n, "%.*s%s%s", (int)(c - text), text, to, c + strlen(from));
+    return out;
+}
+
+/* A copy of the data directory: every file copied, but the war file
+ * replaced by war_text. */
+static char *data_copy(const char *war_text)
+{
+    char *dir = make_temp_dir();
+    const char *subs[] = {"cow", "atop"};
+    for (int i = 0; i < 2; i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", dir, subs[i]);
+        cr_assert_eq(mkdir(p, 0755), 0);
+    }
+    /* Copies, not links: the loaders take regular files only. */
+    for (int k = 0; k < CASUS_DATASET_COUNT; k++) {
+        char to[4200];
+        size_t n;
+        char *bytes = slurp_test_data(casus_dataset_path((casus_dataset)k), &n);
+        snprintf(to, sizeof to, "%s/%s", dir, casus_dataset_path((casus_dataset)k));
+        cr_assert_eq(spit(to, bytes, n), 0, "%s", to);
+        free(bytes);
+    }
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s", dir, CASUS_WARS_FILE);
+    cr_assert_eq(spit(p, war_text, strlen(war_text)), 0);
+    return dir;
+}
+
+static json_t *backtest_json(const char *data)
+{
+    run_result r = run_casus("backtest", "--war", "155", "--trials", "400", "--format", "json", "--data", data, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t jerr;
+    json_t *root = json_loads(r.out, 0, &jerr);
+    cr_assert(root, "%s", jerr.text);
+    run_free(&r);
+    return root;
+}
+
+/* Out of sample means out of sample: rewriting what happened in the Sinai
+ * War (155) after its first day -- Britain enters on Egypt's side a day
+ * later, France never enters -- changes none of the forecasts of `casus
+ * backtest --war 155`, only what they are scored against.  (A short war, so
+ * that the test stays quick under the sanitizers.) */
+Test(fit, backtest_forecasts_do_not_see_the_held_out_war, .timeout = 600)
+{
+    size_t len;
+    char *orig = slurp_test_data(CASUS_WARS_FILE, &len);
+    char *text = replace_once(orig, "155,Sinai War,1,200,United Kingdom,1,10,31,1956,",
+                              "155,Sinai War,1,200,United Kingdom,2,11,1,1956,");
+    /* The rows end in bare CRs: France's row goes, up to and with its CR. */
+    char *t = strstr(text, "155,Sinai War,1,220,France,");
+    cr_assert_not_null(t);
+    char *e = strchr(t, '\r');
+    cr_assert_not_null(e);
+    memmove(t, e + 1, strlen(e + 1) + 1);
+    char *dir = data_copy(text);
+    free(orig);
+    free(text);
+
+    json_t *a = backtest_json(test_data_dir());
+    json_t *b = backtest_json(dir);
+    json_t *fa = json_object_get(a, "forecasts"), *fb = json_object_get(b, "forecasts");
+    cr_assert_eq(json_array_size(fa), json_array_size(fb));
+    cr_assert_gt(json_array_size(fa), 50);
+    size_t changed = 0;
+    for (size_t i = 0; i < json_array_size(fa); i++) {
+        json_t *x = json_array_get(fa, i), *y = json_array_get(fb, i);
+        const char *keys[] = {"state", "side", "p", "p_side", "p_by_day_7_30_365", "baselines", "candidate"};
+        for (int k = 0; k < 7; k++)
+            cr_expect(json_equal(json_object_get(x, keys[k]), json_object_get(y, keys[k])), "%s of %s differs", keys[k],
+                      json_string_value(json_object_get(x, "state")));
+        changed += !json_equal(json_object_get(x, "joined"), json_object_get(y, "joined")) ||
+                   !json_equal(json_object_get(x, "joined_side"), json_object_get(y, "joined_side")) ||
+                   !json_equal(json_object_get(x, "entry_day"), json_object_get(y, "entry_day"));
+    }
+    /* What happened did change: Britain (side and day) and France. */
+    cr_expect_eq(changed, 2);
+    cr_expect_eq(json_integer_value(json_object_get(a, "joiners")) - 1,
+                 json_integer_value(json_object_get(b, "joiners")));
+    json_decref(a);
+    json_decref(b);
+    rm_temp_dir(dir);
+}
