@@ -1,6 +1,5 @@
-/* The lexer shared by the resolution and events parsers (linelex.h).  It
- * reads the treaty format's tokens; the treaty parser keeps its own copy of
- * the same rules. */
+/* The lexer shared by the line-oriented parsers (linelex.h): scenario,
+ * resolution and events files, in the treaty format's tokens. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +13,14 @@ static bool is_eol(char c) { return c == '\n' || c == '\r'; }
 
 void casus__lx_init(casus_lx *lx, const char *name, const char *buf, size_t len, casus_error *err, const char *what)
 {
+    casus__lx_init_ex(lx, name, buf, len, err, what, 0);
+}
+
+void casus__lx_init_ex(casus_lx *lx, const char *name, const char *buf, size_t len, casus_error *err,
+                       const char *what, unsigned flags)
+{
     memset(lx, 0, sizeof *lx);
+    lx->flags = flags;
     lx->name = name;
     lx->buf = buf;
     lx->len = len;
@@ -72,6 +78,7 @@ void casus__lx_next(casus_lx *lx)
         return;
     }
     char c = lx->buf[lx->pos];
+    bool nul_inside = (lx->flags & LX_NUL_INSIDE_TOKENS) != 0;
     if (is_eol(c)) {
         t->kind = LX_NL;
         t->n = 1;
@@ -83,7 +90,7 @@ void casus__lx_next(casus_lx *lx)
         return;
     }
     if (c == '\0') {
-        casus__lx_fail(lx, t->line, t->col, "NUL byte in the %s", lx->what);
+        casus__lx_fail(lx, t->line, t->col, "NUL byte in %s", lx->what);
         t->kind = LX_EOF;
         return;
     }
@@ -93,8 +100,8 @@ void casus__lx_next(casus_lx *lx)
             ;
         size_t start = lx->pos;
         while (lx->pos < lx->len && !is_eol(lx->buf[lx->pos])) {
-            if (lx->buf[lx->pos] == '\0') {
-                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in the %s", lx->what);
+            if (lx->buf[lx->pos] == '\0' && !nul_inside) {
+                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in %s", lx->what);
                 t->kind = LX_EOF;
                 return;
             }
@@ -108,8 +115,8 @@ void casus__lx_next(casus_lx *lx)
     if (c == '"') {
         size_t start = ++lx->pos;
         while (lx->pos < lx->len && lx->buf[lx->pos] != '"' && !is_eol(lx->buf[lx->pos])) {
-            if (lx->buf[lx->pos] == '\0') {
-                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in the %s", lx->what);
+            if (lx->buf[lx->pos] == '\0' && !nul_inside) {
+                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in %s", lx->what);
                 t->kind = LX_EOF;
                 return;
             }
@@ -130,7 +137,7 @@ void casus__lx_next(casus_lx *lx)
     }
     size_t start = lx->pos;
     while (lx->pos < lx->len && !is_space(lx->buf[lx->pos]) && !is_eol(lx->buf[lx->pos]) &&
-           lx->buf[lx->pos] != '"' && lx->buf[lx->pos] != '#' && lx->buf[lx->pos] != '\0')
+           lx->buf[lx->pos] != '"' && lx->buf[lx->pos] != '#' && (lx->buf[lx->pos] != '\0' || nul_inside))
         lx->pos++;
     t->kind = LX_WORD;
     t->p = lx->buf + start;
@@ -142,23 +149,38 @@ bool casus__lx_is(const casus_lx *lx, const char *word)
     return lx->tok.kind == LX_WORD && strlen(word) == lx->tok.n && memcmp(lx->tok.p, word, lx->tok.n) == 0;
 }
 
-casus_status casus__lx_expected(casus_lx *lx, const char *what)
+/* How a token reads in a message: 'word' or "string" cut at 40 bytes. */
+static const char *describe(const casus_lx_token *t, char *buf, size_t size)
 {
-    const casus_lx_token *t = &lx->tok;
     switch (t->kind) {
     case LX_NL:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found end of line", what);
+        return "end of line";
     case LX_EOF:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found end of file", what);
+        return "end of file";
     case LX_TEXT:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found a text line", what);
+        return "a text line";
     case LX_STRING:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found \"%.*s\"", what, (int)(t->n > 40 ? 40 : t->n),
-                              t->p);
+        snprintf(buf, size, "\"%.*s\"", (int)(t->n > 40 ? 40 : t->n), t->p);
+        return buf;
     default:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found '%.*s'", what, (int)(t->n > 40 ? 40 : t->n),
-                              t->p);
+        snprintf(buf, size, "'%.*s'", (int)(t->n > 40 ? 40 : t->n), t->p);
+        return buf;
     }
+}
+
+size_t casus__lx_text_len(const casus_lx_token *t)
+{
+    size_t n = t->n;
+    while (n && is_space(t->p[n - 1]))
+        n--;
+    return n;
+}
+
+casus_status casus__lx_expected(casus_lx *lx, const char *what)
+{
+    char b[64];
+    return casus__lx_fail(lx, lx->tok.line, lx->tok.col, "expected %s, found %s", what,
+                          describe(&lx->tok, b, sizeof b));
 }
 
 casus_status casus__lx_eol(casus_lx *lx)
@@ -209,22 +231,54 @@ casus_status casus__lx_word(casus_lx *lx, casus_arena *arena, const char *what, 
     return lx->status;
 }
 
-bool casus__lx_parse_date(const char *p, size_t n, casus_span *out)
+/* A malformed date, told from one well formed but not a day of the calendar;
+ * *out is set when OK. */
+typedef enum date_check { LX_DATE_OK, LX_DATE_MALFORMED, LX_DATE_NOT_A_DAY } date_check;
+
+static date_check check_date(const char *p, size_t n, casus_span *out)
 {
     if (n != 4 && n != 7 && n != 10)
-        return false;
+        return LX_DATE_MALFORMED;
     for (size_t i = 0; i < n; i++) {
         bool dash = (i == 4 || i == 7);
         if (dash ? p[i] != '-' : !isdigit((unsigned char)p[i]))
-            return false;
+            return LX_DATE_MALFORMED;
     }
     int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
     int m = n >= 7 ? (p[5] - '0') * 10 + (p[6] - '0') : 0;
     int d = n == 10 ? (p[8] - '0') * 10 + (p[9] - '0') : 0;
     if (y < 1000 || (n >= 7 && (m < 1 || m > 12)) || (n == 10 && !casus_date_valid(y, m, d)))
-        return false;
+        return LX_DATE_NOT_A_DAY;
     *out = casus_span_partial(y, m, d);
-    return true;
+    return LX_DATE_OK;
+}
+
+bool casus__lx_parse_date(const char *p, size_t n, casus_span *out)
+{
+    return check_date(p, n, out) == LX_DATE_OK;
+}
+
+casus_status casus__lx_calendar_date(casus_lx *lx, const char *full_only, casus_span *out)
+{
+    const casus_lx_token *t = &lx->tok;
+    if (t->kind != LX_WORD)
+        return casus__lx_expected(lx, full_only ? "a date (YYYY-MM-DD)" : "a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+    casus_span span;
+    switch (check_date(t->p, t->n, &span)) {
+    case LX_DATE_MALFORMED:
+        return casus__lx_fail(lx, t->line, t->col, "'%.*s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                              (int)(t->n > 40 ? 40 : t->n), t->p);
+    case LX_DATE_NOT_A_DAY:
+        return casus__lx_fail(lx, t->line, t->col, "%.*s is not a day of the calendar", (int)t->n, t->p);
+    case LX_DATE_OK:
+        break;
+    }
+    if (full_only && t->n != 10)
+        return casus__lx_fail(lx, t->line, t->col, "%s needs a full date (YYYY-MM-DD), not %.*s", full_only,
+                              (int)t->n, t->p);
+    *out = span;
+    casus__lx_next(lx);
+    return lx->status;
 }
 
 casus_status casus__lx_date(casus_lx *lx, casus_span *out)
@@ -236,6 +290,28 @@ casus_status casus__lx_date(casus_lx *lx, casus_span *out)
                               (int)(lx->tok.n > 40 ? 40 : lx->tok.n), lx->tok.p);
     casus__lx_next(lx);
     return lx->status;
+}
+
+const char *casus__lx_find_dots(const char *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (p[i] == '.' && p[i + 1] == '.')
+            return p + i;
+    return NULL;
+}
+
+bool casus__lx_parse_span(const char *p, size_t n, casus_span *out)
+{
+    const char *dots = casus__lx_find_dots(p, n);
+    if (!dots)
+        return casus__lx_parse_date(p, n, out);
+    size_t n1 = (size_t)(dots - p);
+    casus_span a, b;
+    if (!casus__lx_parse_date(p, n1, &a) || !casus__lx_parse_date(dots + 2, n - n1 - 2, &b) || b.hi < a.lo)
+        return false;
+    out->lo = a.lo;
+    out->hi = b.hi;
+    return true;
 }
 
 bool casus__lx_parse_count(const char *p, size_t n, int64_t *out)

@@ -625,7 +625,7 @@ casus_status casus_sanctions_load_text(casus_sanctions *s, const char *name, con
         st = casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
     } else {
         ps.r->file = casus__arena_strdup(&s->arena, name);
-        casus__lx_init(&ps.lx, ps.r->file ? ps.r->file : name, buf, len, err, "resolution file");
+        casus__lx_init(&ps.lx, ps.r->file ? ps.r->file : name, buf, len, err, "the resolution file");
         if (!ps.r->file)
             casus__lx_oom(&ps.lx);
         else

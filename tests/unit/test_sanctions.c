@@ -486,6 +486,19 @@ Test(events_parse, nul_bytes_and_oversized_input_are_refused)
     casus_events_free(ev);
 }
 
+Test(sanctions_parse, a_nul_byte_is_refused)
+{
+    casus_sanctions *s = NULL;
+    casus_error err;
+    cr_assert_eq(casus_sanctions_create(NULL, NULL, &s, &err), CASUS_OK);
+    const char text[] = "resolution x\n> te\0xt\n";
+    cr_assert_eq(casus_sanctions_load_text(s, "n.sanctions", text, sizeof text - 1, &err), CASUS_PARSE);
+    cr_expect_str_eq(err.message, "NUL byte in the resolution file");
+    cr_expect_eq(err.line, 2);
+    cr_expect_eq(err.col, 5);
+    casus_sanctions_free(s);
+}
+
 /* ---- out of memory ---------------------------------------------------------------------- */
 
 typedef struct failer {
