@@ -1,8 +1,10 @@
 /* The lexer shared by the line-oriented parsers (linelex.h): scenario,
  * resolution and events files, in the treaty format's tokens. */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "casus/sanctions.h"
@@ -340,4 +342,51 @@ bool casus__lx_is_name(const char *p, size_t n)
             return false;
     }
     return true;
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+casus_status casus__lx_dir_files(const casus_mem *mem, const char *dir, const char *ext, const char *what,
+                                 casus_vec *out, casus_error *err)
+{
+    casus__vec_init(out, sizeof(char *));
+    DIR *d = opendir(dir);
+    if (!d)
+        return casus_error_set(err, CASUS_IO, dir, 0, 0, "cannot open the %s directory", what);
+    size_t n_ext = strlen(ext);
+    casus_status st = CASUS_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n <= n_ext || strcmp(e->d_name + n - n_ext, ext) != 0 || e->d_name[0] == '.')
+            continue;
+        char **slot = casus__vec_push(out, mem);
+        char *path = slot ? casus__mem_alloc(mem, strlen(dir) + n + 2) : NULL;
+        if (!path) {
+            st = casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
+            if (slot)
+                out->len--;
+            break;
+        }
+        sprintf(path, "%s/%s", dir, e->d_name);
+        *slot = path;
+    }
+    closedir(d);
+    if (st != CASUS_OK) {
+        casus__lx_free_paths(mem, out);
+        return st;
+    }
+    if (out->len)
+        qsort(out->data, out->len, sizeof(char *), cmp_paths);
+    return CASUS_OK;
+}
+
+void casus__lx_free_paths(const casus_mem *mem, casus_vec *paths)
+{
+    for (size_t i = 0; i < paths->len; i++)
+        casus__mem_free(mem, CASUS_VEC_AT(paths, char *, i), 0);
+    casus__vec_free(paths, mem);
 }

@@ -79,6 +79,14 @@ CASUS_HIDDEN bool casus__lx_parse_count(const char *p, size_t n, int64_t *out);
 /* A name: lower-case letters, digits, '-', '(', ')', '.', starting with a letter or digit. */
 CASUS_HIDDEN bool casus__lx_is_name(const char *p, size_t n);
 
+/* The paths "dir/NAME" of the files in dir whose names end in ext (hidden
+ * files skipped), sorted by name, into *out (char *, from mem); free them
+ * with casus__lx_free_paths.  "cannot open the WHAT directory" if dir cannot
+ * be read.  On failure *out is left empty. */
+CASUS_HIDDEN casus_status casus__lx_dir_files(const casus_mem *mem, const char *dir, const char *ext,
+                                              const char *what, casus_vec *out, casus_error *err);
+CASUS_HIDDEN void casus__lx_free_paths(const casus_mem *mem, casus_vec *paths);
+
 /* The allocator a resolution set was created with (sanctions_parse.c), for
  * reports built from it. */
 struct casus_sanctions;

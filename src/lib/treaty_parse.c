@@ -7,7 +7,6 @@
  * recursion to guard; the input size is capped by CASUS_MAX_TREATY_FILE and
  * every list by MAX_LIST. */
 #include <ctype.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -881,53 +880,23 @@ casus_status casus_world_load_treaty_file(casus_world *w, const char *path, casu
     return st;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 casus_status casus_world_load_treaty_dir(casus_world *w, const char *dir, casus_error *err)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return casus_error_set(err, CASUS_IO, dir, 0, 0, "cannot open the treaty directory");
     const casus_mem *mem = casus__world_mem(w);
-    casus_vec names;
-    casus__vec_init(&names, sizeof(char *));
-    casus_status st = CASUS_OK;
+    casus_vec paths;
+    casus_status st = casus__lx_dir_files(mem, dir, ".treaty", "treaty", &paths, err);
+    if (st != CASUS_OK)
+        return st;
     /* One bad file leaves none of the directory's treaties behind. */
     casus_world_tx *tx = casus__mem_alloc(mem, sizeof *tx);
     if (!tx) {
-        closedir(d);
+        casus__lx_free_paths(mem, &paths);
         return casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
     }
     casus__world_begin(w, tx);
-    struct dirent *e;
-    while (st == CASUS_OK && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n <= 7 || strcmp(e->d_name + n - 7, ".treaty") != 0 || e->d_name[0] == '.')
-            continue;
-        char **slot = casus__vec_push(&names, mem);
-        char *path = slot ? casus__mem_alloc(mem, strlen(dir) + n + 2) : NULL;
-        if (!path) {
-            st = casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
-            if (slot)
-                names.len--;
-            break;
-        }
-        sprintf(path, "%s/%s", dir, e->d_name);
-        *slot = path;
-    }
-    closedir(d);
-    if (names.len)
-        qsort(names.data, names.len, sizeof(char *), cmp_names);
-    for (size_t i = 0; i < names.len; i++) {
-        char *path = CASUS_VEC_AT(&names, char *, i);
-        if (st == CASUS_OK)
-            st = casus_world_load_treaty_file(w, path, err);
-        casus__mem_free(mem, path, 0);
-    }
-    casus__vec_free(&names, mem);
+    for (size_t i = 0; i < paths.len && st == CASUS_OK; i++)
+        st = casus_world_load_treaty_file(w, CASUS_VEC_AT(&paths, char *, i), err);
+    casus__lx_free_paths(mem, &paths);
     if (st != CASUS_OK)
         casus__world_rollback(w, tx);
     casus__mem_free(mem, tx, sizeof *tx);

@@ -499,6 +499,17 @@ Test(sanctions_parse, a_nul_byte_is_refused)
     casus_sanctions_free(s);
 }
 
+Test(sanctions_parse, a_missing_directory_is_named)
+{
+    casus_sanctions *s = NULL;
+    casus_error err;
+    cr_assert_eq(casus_sanctions_create(NULL, NULL, &s, &err), CASUS_OK);
+    cr_assert_eq(casus_sanctions_load_dir(s, "no-such-dir", &err), CASUS_IO);
+    cr_expect_str_eq(err.file, "no-such-dir");
+    cr_expect_str_eq(err.message, "cannot open the resolutions directory");
+    casus_sanctions_free(s);
+}
+
 /* ---- out of memory ---------------------------------------------------------------------- */
 
 typedef struct failer {

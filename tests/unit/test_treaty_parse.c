@@ -201,6 +201,16 @@ Test(treaty_parse, nul_bytes)
     casus_world_free(w);
 }
 
+Test(treaty_parse, a_missing_directory_is_named)
+{
+    casus_world *w = tables();
+    casus_error err;
+    cr_assert_eq(casus_world_load_treaty_dir(w, "no-such-dir", &err), CASUS_IO);
+    cr_expect_str_eq(err.file, "no-such-dir");
+    cr_expect_str_eq(err.message, "cannot open the treaty directory");
+    casus_world_free(w);
+}
+
 Test(treaty_parse, shipped_treaties_all_check)
 {
     casus_world *w = tables();
