@@ -529,6 +529,28 @@ static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return realloc(ptr, nsize);
 }
 
+Test(sanctions_oom, directory_load_fails_cleanly_at_every_allocation)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/sanctions", source_dir());
+    long n;
+    for (n = 0;; n++) {
+        failer f = {.countdown = -1};
+        casus_sanctions *s = NULL;
+        cr_assert_eq(casus_sanctions_create(failing_alloc, &f, &s, NULL), CASUS_OK);
+        f.countdown = n;
+        casus_error err;
+        casus_status st = casus_sanctions_load_dir(s, dir, &err);
+        f.countdown = -1;
+        casus_sanctions_free(s); /* ASan checks nothing leaks */
+        if (st == CASUS_OK)
+            break;
+        cr_assert_eq(st, CASUS_NOMEM, "allocation %ld: %s", n, err.message);
+        cr_assert(strncmp(err.message, "out of memory", 13) == 0, "allocation %ld: %s", n, err.message);
+    }
+    cr_assert_gt(n, 10, "the load should need many allocations");
+}
+
 Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
 {
     char path[4096];
