@@ -294,6 +294,30 @@ casus_status casus__lx_date(casus_lx *lx, casus_span *out)
     return lx->status;
 }
 
+casus_status casus__lx_opening(casus_lx *lx, casus_arena *arena, const char *keyword, const char **id,
+                               casus_lx_token *id_tok)
+{
+    while (lx->tok.kind == LX_NL)
+        casus__lx_next(lx);
+    char what[64];
+    if (!casus__lx_is(lx, keyword)) {
+        snprintf(what, sizeof what, "'%s ID' to open the file", keyword);
+        return casus__lx_expected(lx, what);
+    }
+    casus__lx_next(lx);
+    casus_lx_token idt = lx->tok;
+    if (id_tok)
+        *id_tok = idt;
+    snprintf(what, sizeof what, "the %s's id", keyword);
+    if (casus__lx_word(lx, arena, what, id) != CASUS_OK)
+        return lx->status;
+    for (const char *c = *id; *c; c++)
+        if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-'))
+            return casus__lx_fail(lx, idt.line, idt.col, "%s id '%s' may hold only lower-case letters, digits and '-'",
+                                  keyword, *id);
+    return casus__lx_eol(lx);
+}
+
 const char *casus__lx_find_dots(const char *p, size_t n)
 {
     for (size_t i = 0; i + 1 < n; i++)

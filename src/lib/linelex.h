@@ -53,6 +53,11 @@ CASUS_HIDDEN bool casus__lx_is(const casus_lx *lx, const char *word);
 CASUS_HIDDEN casus_status casus__lx_expected(casus_lx *lx, const char *what);
 /* The length of a TEXT token without its trailing blanks. */
 CASUS_HIDDEN size_t casus__lx_text_len(const casus_lx_token *t);
+/* opening -> { NL } KEYWORD ID eol, the first line of a treaty or scenario
+ * file; ID (lower-case letters, digits, '-') is copied into the arena, and
+ * its token into *id_tok unless NULL. */
+CASUS_HIDDEN casus_status casus__lx_opening(casus_lx *lx, casus_arena *arena, const char *keyword, const char **id,
+                                            casus_lx_token *id_tok);
 /* eol -> NL | EOF */
 CASUS_HIDDEN casus_status casus__lx_eol(casus_lx *lx);
 /* string -> STRING, unescaped into the arena */

@@ -12,7 +12,6 @@
  * CASUS_SCENARIO_MAX_ITEMS.  All memory comes from the world's allocation
  * hook: lists grow in vectors and are copied into the scenario's own arena
  * at the end, so a failure anywhere frees everything. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,18 +535,8 @@ static casus_status parse_header(parser *ps)
 /* file -> { NL | prose } 'scenario' ID eol { ( header | attack | event | assume | prose | NL ) } EOF */
 static casus_status parse_file(parser *ps)
 {
-    while (TOK.kind == LX_NL)
-        casus__lx_next(LX);
-    if (!casus__lx_is(LX, "scenario"))
-        return casus__lx_expected(LX, "'scenario ID' to open the file");
-    casus__lx_next(LX);
-    casus_lx_token idt = TOK;
-    if (casus__lx_word(LX, ps->arena, "the scenario's id", &ps->sc->id) != CASUS_OK)
-        return ps->lx.status;
-    for (const char *c = ps->sc->id; *c; c++)
-        if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-'))
-            return FAIL_TOK(idt, "scenario id '%s' may hold only lower-case letters, digits and '-'", ps->sc->id);
-    if (casus__lx_eol(LX) != CASUS_OK)
+    casus_lx_token idt;
+    if (casus__lx_opening(LX, ps->arena, "scenario", &ps->sc->id, &idt) != CASUS_OK)
         return ps->lx.status;
     while (ps->lx.status == CASUS_OK && TOK.kind != LX_EOF) {
         if (TOK.kind == LX_NL) {

@@ -6,7 +6,6 @@
  * The grammar has no nesting beyond file > article > rule, so there is no
  * recursion to guard; the input size is capped by CASUS_MAX_TREATY_FILE and
  * every list by MAX_LIST. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -735,18 +734,7 @@ static casus_status parse_header_stmt(parser *ps)
 /* file -> { NL } 'treaty' ID eol { statement eol } EOF */
 static casus_status parse_file(parser *ps)
 {
-    while (TOK.kind == LX_NL)
-        casus__lx_next(LX);
-    if (!casus__lx_is(LX, "treaty"))
-        return casus__lx_expected(LX, "'treaty ID' to open the file");
-    casus__lx_next(LX);
-    casus_lx_token idt = TOK;
-    if (casus__lx_word(LX, ps->arena, "the treaty's id", &ps->t->id) != CASUS_OK)
-        return ps->lx.status;
-    for (const char *c = ps->t->id; *c; c++)
-        if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-'))
-            return FAIL_TOK(idt, "treaty id '%s' may hold only lower-case letters, digits and '-'", ps->t->id);
-    if (casus__lx_eol(LX) != CASUS_OK)
+    if (casus__lx_opening(LX, ps->arena, "treaty", &ps->t->id, NULL) != CASUS_OK)
         return ps->lx.status;
     ps->t->in_force.end = casus_span_open();
     while (ps->lx.status == CASUS_OK && TOK.kind != LX_EOF) {
