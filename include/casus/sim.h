@@ -3,8 +3,9 @@
  *
  * A scenario is compiled once (casus_sim_compile) into a flat obligation
  * graph for the days of its run: every attack the war can hold, evaluated by
- * casus_who on every day where an obligation's dates, or the scenario's
- * events, change what it sets off.  Each trial is then an exact next-event
+ * casus_who_eval (casus_who's findings, without the words) on every day
+ * where an obligation's dates, or the scenario's events, change what it
+ * sets off.  Each trial is then an exact next-event
  * simulation of the join model's hazards (casus/joinmodel.h), which are
  * piecewise constant: they change only when a state joins, a dated event
  * occurs or the war crosses a time band.  A state that joins is at war with

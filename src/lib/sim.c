@@ -6,7 +6,8 @@
  * epochs (the days inside the run where an obligation's dates or the
  * scenario's events change what an attack sets off), and for each epoch and
  * each attack the war can hold (the opening attacks; a attacks b at b's
- * home for every other pair) the obligations it sets off, from casus_who.
+ * home for every other pair) the obligations it sets off, from
+ * casus_who_eval (sim_compile.c).
  * Then the war after its day-0 events, as the template every trial starts
  * from.
  *
@@ -111,10 +112,10 @@ static bool candidate(const casus_sim *sim, const sim_scratch *s, int i)
            (s->relc[i] > 0 || sim->major[i] || pulls(s, i) > 0);
 }
 
-/* g: exp of beta . x without the side-total and band terms, which the
- * trial applies as factors.  The same sum as casus__jm_x makes x (a test
+/* The exponent of g: beta . x without the side-total and band terms, which
+ * the trial applies as factors.  The same sum as casus__jm_x makes x (a test
  * compares them), with the static terms summed once at compile time. */
-static double local_g(const casus_sim *sim, const sim_scratch *s, int i, int side)
+static double local_d(const casus_sim *sim, const sim_scratch *s, int i, int side)
 {
     const double *b = sim->params.beta;
     const casus_jm_counts *m = &s->cnt[2 * i + side - 1], *t = &s->cnt[2 * i + 2 - side];
@@ -123,8 +124,14 @@ static double local_g(const casus_sim *sim, const sim_scratch *s, int i, int sid
     double d = sim->static_dot[i];
     if (sim->declared[(size_t)s->epoch * (size_t)sim->n + (size_t)i])
         d += b[CASUS_JM_DECLARED_NEUTRAL];
+    /* With every coefficient below 0, the terms below add (+ or -) 0: d
+     * is what they would leave, and so is exp(d). */
+    if (sim->counts_zero && pull == 0)
+        return d;
     if (pull > 0) {
         d += b[CASUS_JM_OBLIG_ANY] + (sim->stat[i].post1945 ? b[CASUS_JM_OBLIG_POST1945] : 0);
+        if (sim->counts_zero)
+            return d;
         d += b[CASUS_JM_DEFEND_BINDING] * m->defend[1] + b[CASUS_JM_DEFEND_CONDITIONAL] * m->defend[0] +
              b[CASUS_JM_JOIN_BINDING] * m->join[1] + b[CASUS_JM_JOIN_CONDITIONAL] * m->join[0];
         if (pull_o > 0)
@@ -151,7 +158,22 @@ static double local_g(const casus_sim *sim, const sim_scratch *s, int i, int sid
     if (m->mid)
         d += b[CASUS_JM_MID_OTHER];
     d += b[CASUS_JM_ALLIES_ON_SIDE] * m->allies;
-    return exp(d);
+    return d;
+}
+
+/* exp(d), remembering the last few exponents: with most coefficients 0 a
+ * war's states share a handful of exponents, and exp is a pure function of
+ * its argument, so a remembered value is the same double. */
+static double memo_exp(sim_scratch *s, double d)
+{
+    for (int k = 0; k < SIM_EXP_MEMO; k++)
+        if (s->memo_d[k] == d)
+            return s->memo_g[k];
+    int k = s->memo_next;
+    s->memo_next = (k + 1) % SIM_EXP_MEMO;
+    s->memo_d[k] = d;
+    s->memo_g[k] = exp(d);
+    return s->memo_g[k];
 }
 
 /* Recomputes g of state i toward both sides and the sums. */
@@ -160,7 +182,7 @@ static void update_g(const casus_sim *sim, sim_scratch *s, int i)
     touch(s, i);
     bool c = candidate(sim, s, i);
     for (int side = 1; side <= 2; side++) {
-        double v = c ? local_g(sim, s, i, side) : 0;
+        double v = c ? memo_exp(s, local_d(sim, s, i, side)) : 0;
         s->S[side - 1] += v - s->g[2 * i + side - 1];
         s->g[2 * i + side - 1] = v;
     }
@@ -197,6 +219,10 @@ static void flush(const casus_sim *sim, sim_scratch *s)
 
 static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
 {
+    /* With both coefficients 0 the exponent is a signed zero and the
+     * factor exactly 1: no logarithm needed. */
+    if (sim->params.beta[CASUS_JM_LOG_CINC_SIDE] == 0 && sim->params.beta[CASUS_JM_LOG_CINC_OTHER] == 0)
+        return 1;
     double a = s->cinc[side - 1], b = s->cinc[2 - side];
     double la = log10(a > CASUS_JM_CINC_FLOOR ? a : CASUS_JM_CINC_FLOOR);
     double lb = log10(b > CASUS_JM_CINC_FLOOR ? b : CASUS_JM_CINC_FLOOR);
@@ -621,6 +647,8 @@ casus_status casus__sim_scratch_init(const casus_sim *sim, sim_scratch *s, const
     ARR(tie_touched_list, sim->n_ties);
     ARR(dirty, n);
     ARR(dirty_list, n);
+    for (int k = 0; k < SIM_EXP_MEMO; k++)
+        s->memo_d[k] = NAN; /* equal to no exponent */
     return CASUS_OK;
 oom:
     casus__sim_scratch_free(sim, s, mem);

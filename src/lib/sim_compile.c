@@ -13,6 +13,7 @@ typedef struct raw_hit {
     uint32_t slot;   /* epoch-major slot: pair or opening */
     uint8_t cls;
     uint8_t status;
+    uint8_t role;    /* casus_role, for the order of a slot's hits */
     const casus_obligation *ob;
 } raw_hit;
 
@@ -69,24 +70,62 @@ static int event_in_force(const casus_scenario *sc, const casus_obligation *ob, 
     return r;
 }
 
-/* The status of a finding with the scenario's treaty events applied. */
-static casus_truth finding_status(const compile_ctx *c, const casus_finding *f, casus_day day)
+/* The status of a binding with the scenario's treaty events applied: the
+ * override of "in force", then every other check as the evaluator made it. */
+static casus_truth binding_status(const compile_ctx *c, const casus_binding *b, casus_day day)
 {
     if (!c->has_treaty_events)
-        return f->status;
-    int ov = event_in_force(c->sc, f->obligation, day);
+        return b->status;
+    int ov = event_in_force(c->sc, b->obligation, day);
     if (ov < 0)
-        return f->status;
+        return b->status;
     casus_truth st = (casus_truth)ov;
-    for (size_t i = 0; i < f->n_traces; i++) {
-        if (strcmp(f->traces[i].what, "in force") == 0)
+    for (size_t i = 0; i < b->n_checks; i++) {
+        if (b->checks[i].kind == CASUS_CHECK_IN_FORCE)
             continue;
-        if (f->traces[i].truth == CASUS_FAILED)
+        if (b->checks[i].truth == CASUS_FAILED)
             st = CASUS_FAILED;
-        else if (f->traces[i].truth == CASUS_UNKNOWN && st == CASUS_HELD)
+        else if (b->checks[i].truth == CASUS_UNKNOWN && st == CASUS_HELD)
             st = CASUS_UNKNOWN;
     }
     return st;
+}
+
+/* The order of casus_who's findings (role, obligor, treaty, article,
+ * beneficiary, start, rule): a slot's hits keep it, since the trials apply
+ * them in that order. */
+static int cmp_hit_order(const raw_hit *a, const raw_hit *b)
+{
+    if (a->role != b->role)
+        return a->role < b->role ? -1 : 1;
+    const casus_obligation *x = a->ob, *y = b->ob;
+    if (x->obligor != y->obligor)
+        return x->obligor < y->obligor ? -1 : 1;
+    int k = strcmp(x->treaty->id, y->treaty->id);
+    if (k)
+        return k;
+    ptrdiff_t ax = x->article - x->treaty->articles, ay = y->article - y->treaty->articles;
+    if (ax != ay)
+        return ax < ay ? -1 : 1;
+    if (x->beneficiary != y->beneficiary)
+        return x->beneficiary < y->beneficiary ? -1 : 1;
+    if (x->valid.start.lo != y->valid.start.lo)
+        return x->valid.start.lo < y->valid.start.lo ? -1 : 1;
+    return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* A stable insertion sort of one slot's hits (a few dozen). */
+static void sort_hits(raw_hit *h, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        raw_hit x = h[i];
+        size_t j = i;
+        while (j > 0 && cmp_hit_order(&h[j - 1], &x) > 0) {
+            h[j] = h[j - 1];
+            j--;
+        }
+        h[j] = x;
+    }
 }
 
 static int sidx(const casus_sim *sim, int ccode)
@@ -102,7 +141,12 @@ static void *work(void *arg)
     compile_ctx *c = wk->c;
     casus_sim *sim = c->sim;
     size_t n = (size_t)sim->n;
-    unsigned flags = c->has_treaty_events ? CASUS_WHO_ALL : 0;
+    /* The allocation-free evaluator, with checks only where the treaty
+     * events need them: the same bindings casus_who traces, without the
+     * words. */
+    unsigned flags = c->has_treaty_events ? CASUS_WHO_ALL | CASUS_WHO_CHECKS : 0;
+    casus_who_scratch *ws = NULL;
+    wk->status = casus_who_scratch_create(sim->world, &ws, &wk->err);
     for (size_t slot = wk->lo; slot < wk->hi && wk->status == CASUS_OK; slot++) {
         casus_attack att;
         size_t e;
@@ -127,12 +171,14 @@ static void *work(void *arg)
             att = (casus_attack){.attacker = o->attacker, .target = o->target, .place = o->place};
         }
         att.day = sim->start + (casus_day)sim->epoch_day[e];
-        casus_who_result *res = NULL;
-        wk->status = casus_who(sim->world, &att, flags, &res, &wk->err);
+        const casus_binding *bd;
+        size_t nb;
+        wk->status = casus_who_eval(sim->world, &att, flags, ws, &bd, &nb, &wk->err);
         if (wk->status != CASUS_OK)
             break;
-        for (size_t f = 0; f < res->n_findings; f++) {
-            const casus_finding *fd = &res->findings[f];
+        size_t first = wk->hits.len;
+        for (size_t f = 0; f < nb; f++) {
+            const casus_binding *fd = &bd[f];
             const casus_obligation *ob = fd->obligation;
             int o = sidx(sim, ob->obligor);
             if (o < 0 || o == a || o == b)
@@ -147,7 +193,7 @@ static void *work(void *arg)
                 cls = 2; /* with a zero coefficient a pledge changes no hazard: not compiled */
             else
                 continue;
-            casus_truth st = finding_status(c, fd, att.day);
+            casus_truth st = binding_status(c, fd, att.day);
             if (st == CASUS_FAILED)
                 continue;
             raw_hit *h = casus__vec_push(&wk->hits, &wk->mem);
@@ -155,10 +201,12 @@ static void *work(void *arg)
                 wk->status = casus_error_set(&wk->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
                 break;
             }
-            *h = (raw_hit){(uint32_t)slot, cls, st == CASUS_HELD ? 2 : 1, ob};
+            *h = (raw_hit){(uint32_t)slot, cls, st == CASUS_HELD ? 2 : 1, (uint8_t)fd->role, ob};
         }
-        casus_who_free(res);
+        if (wk->status == CASUS_OK && wk->hits.len - first > 1)
+            sort_hits(&CASUS_VEC_AT(&wk->hits, raw_hit, first), wk->hits.len - first);
     }
+    casus_who_scratch_free(ws);
     return NULL;
 }
 
@@ -808,6 +856,16 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         sim->static_dot[i] = params->beta[CASUS_JM_INTERCEPT] + (sim->major[i] ? params->beta[CASUS_JM_MAJOR] : 0) +
                              params->beta[CASUS_JM_LOG_CINC] * log10(c) +
                              (sim->stat[i].post1945 ? params->beta[CASUS_JM_POST1945] : 0);
+    }
+    {
+        static const casus_jm_feature counts[] = {
+            CASUS_JM_DEFEND_BINDING, CASUS_JM_DEFEND_CONDITIONAL, CASUS_JM_JOIN_BINDING, CASUS_JM_JOIN_CONDITIONAL,
+            CASUS_JM_BOTH_SIDES, CASUS_JM_TIMING_IMMEDIATE, CASUS_JM_TIMING_DEEMED, CASUS_JM_TIMING_CONSTITUTIONAL,
+            CASUS_JM_TIMING_OTHER, CASUS_JM_OBLIG_HAND, CASUS_JM_OBLIG_ATOP, CASUS_JM_PLEDGE_OTHER,
+            CASUS_JM_CONTIG_LAND, CASUS_JM_CONTIG_SEA, CASUS_JM_MID_OTHER, CASUS_JM_ALLIES_ON_SIDE};
+        sim->counts_zero = true;
+        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+            sim->counts_zero &= params->beta[counts[k]] == 0;
     }
 
     /* Tally layout. */

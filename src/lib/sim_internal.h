@@ -47,6 +47,9 @@ typedef struct sim_opening {
     double day;
 } sim_opening;
 
+/* Exponents whose exp a scratch remembers. */
+#define SIM_EXP_MEMO 4
+
 /* A trial's state.  The template (the war after its day-0 events) is one of
  * these; each worker copies it once, and each trial restores only what it
  * changed. */
@@ -75,6 +78,8 @@ typedef struct sim_scratch {
     double S[2];              /* sums of g by side */
     double cinc[2];           /* CINC totals by side */
     int32_t epoch;
+    double memo_d[SIM_EXP_MEMO], memo_g[SIM_EXP_MEMO]; /* exp(memo_d[k]) = memo_g[k] */
+    int memo_next;
     /* randomness */
     uint64_t seed, trial, block, buf[4];
     int left;
@@ -132,6 +137,7 @@ struct casus_sim {
     int32_t n_cause_slots;
     /* the model */
     double beta_local[CASUS_JM_FEATURE_COUNT]; /* beta without the side-total and band terms */
+    bool counts_zero;         /* beta is 0 for every count feature after oblig_any (local_d stops early) */
     double band_factor[4];    /* exp(beta) for week, month, year, later */
     casus_jm_static *stat;    /* n */
     double *static_dot;       /* n: beta . x over intercept, major_power, log_cinc, post_1945 */
