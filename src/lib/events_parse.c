@@ -138,12 +138,7 @@ static casus_status parse_amount(parser *ps, casus_amount *a)
         casus__lx_next(LX);
     if (TOK.kind != LX_WORD)
         return casus__lx_expected(LX, "a figure (a whole number, or N..M)");
-    const char *dots = NULL;
-    for (size_t i = 0; i + 1 < TOK.n; i++)
-        if (TOK.p[i] == '.' && TOK.p[i + 1] == '.') {
-            dots = TOK.p + i;
-            break;
-        }
+    const char *dots = casus__lx_find_dots(TOK.p, TOK.n);
     if (dots) {
         size_t n1 = (size_t)(dots - TOK.p);
         if (a->kind != CASUS_AMOUNT_EXACT)
@@ -171,12 +166,7 @@ static casus_status parse_span(parser *ps, casus_span *out)
 {
     if (TOK.kind != LX_WORD)
         return casus__lx_expected(LX, "a date or a span DATE..DATE");
-    const char *dots = NULL;
-    for (size_t i = 0; i + 1 < TOK.n; i++)
-        if (TOK.p[i] == '.' && TOK.p[i + 1] == '.') {
-            dots = TOK.p + i;
-            break;
-        }
+    const char *dots = casus__lx_find_dots(TOK.p, TOK.n);
     casus_span a, b;
     if (!dots) {
         if (!casus__lx_parse_date(TOK.p, TOK.n, &a))
@@ -466,7 +456,7 @@ casus_status casus_events_load_text(casus_events *ev, const char *name, const ch
     casus__vec_init(&ps.events, sizeof(casus_event));
     casus__vec_init(&ps.claims, sizeof(casus_claim));
     casus__vec_init(&ps.within_tok, sizeof(casus_lx_token));
-    casus__lx_init(&ps.lx, name, buf, len, err, "events file");
+    casus__lx_init(&ps.lx, name, buf, len, err, "the events file");
     parse_file(&ps);
     casus_status st = ps.lx.status;
     /* Sources live in the parser's array until now: move them to the arena

@@ -1,9 +1,10 @@
-/* The lexer shared by the resolution and events parsers (linelex.h).  It
- * reads the treaty format's tokens; the treaty parser keeps its own copy of
- * the same rules. */
+/* The lexer shared by the line-oriented parsers (linelex.h): scenario,
+ * resolution and events files, in the treaty format's tokens. */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "casus/sanctions.h"
@@ -14,7 +15,14 @@ static bool is_eol(char c) { return c == '\n' || c == '\r'; }
 
 void casus__lx_init(casus_lx *lx, const char *name, const char *buf, size_t len, casus_error *err, const char *what)
 {
+    casus__lx_init_ex(lx, name, buf, len, err, what, 0);
+}
+
+void casus__lx_init_ex(casus_lx *lx, const char *name, const char *buf, size_t len, casus_error *err,
+                       const char *what, unsigned flags)
+{
     memset(lx, 0, sizeof *lx);
+    lx->flags = flags;
     lx->name = name;
     lx->buf = buf;
     lx->len = len;
@@ -72,6 +80,7 @@ void casus__lx_next(casus_lx *lx)
         return;
     }
     char c = lx->buf[lx->pos];
+    bool nul_inside = (lx->flags & LX_NUL_INSIDE_TOKENS) != 0;
     if (is_eol(c)) {
         t->kind = LX_NL;
         t->n = 1;
@@ -83,7 +92,7 @@ void casus__lx_next(casus_lx *lx)
         return;
     }
     if (c == '\0') {
-        casus__lx_fail(lx, t->line, t->col, "NUL byte in the %s", lx->what);
+        casus__lx_fail(lx, t->line, t->col, "NUL byte in %s", lx->what);
         t->kind = LX_EOF;
         return;
     }
@@ -93,8 +102,8 @@ void casus__lx_next(casus_lx *lx)
             ;
         size_t start = lx->pos;
         while (lx->pos < lx->len && !is_eol(lx->buf[lx->pos])) {
-            if (lx->buf[lx->pos] == '\0') {
-                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in the %s", lx->what);
+            if (lx->buf[lx->pos] == '\0' && !nul_inside) {
+                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in %s", lx->what);
                 t->kind = LX_EOF;
                 return;
             }
@@ -108,8 +117,8 @@ void casus__lx_next(casus_lx *lx)
     if (c == '"') {
         size_t start = ++lx->pos;
         while (lx->pos < lx->len && lx->buf[lx->pos] != '"' && !is_eol(lx->buf[lx->pos])) {
-            if (lx->buf[lx->pos] == '\0') {
-                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in the %s", lx->what);
+            if (lx->buf[lx->pos] == '\0' && !nul_inside) {
+                casus__lx_fail(lx, t->line, (int)(lx->pos - lx->line_start) + 1, "NUL byte in %s", lx->what);
                 t->kind = LX_EOF;
                 return;
             }
@@ -130,7 +139,7 @@ void casus__lx_next(casus_lx *lx)
     }
     size_t start = lx->pos;
     while (lx->pos < lx->len && !is_space(lx->buf[lx->pos]) && !is_eol(lx->buf[lx->pos]) &&
-           lx->buf[lx->pos] != '"' && lx->buf[lx->pos] != '#' && lx->buf[lx->pos] != '\0')
+           lx->buf[lx->pos] != '"' && lx->buf[lx->pos] != '#' && (lx->buf[lx->pos] != '\0' || nul_inside))
         lx->pos++;
     t->kind = LX_WORD;
     t->p = lx->buf + start;
@@ -142,23 +151,38 @@ bool casus__lx_is(const casus_lx *lx, const char *word)
     return lx->tok.kind == LX_WORD && strlen(word) == lx->tok.n && memcmp(lx->tok.p, word, lx->tok.n) == 0;
 }
 
-casus_status casus__lx_expected(casus_lx *lx, const char *what)
+/* How a token reads in a message: 'word' or "string" cut at 40 bytes. */
+static const char *describe(const casus_lx_token *t, char *buf, size_t size)
 {
-    const casus_lx_token *t = &lx->tok;
     switch (t->kind) {
     case LX_NL:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found end of line", what);
+        return "end of line";
     case LX_EOF:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found end of file", what);
+        return "end of file";
     case LX_TEXT:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found a text line", what);
+        return "a text line";
     case LX_STRING:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found \"%.*s\"", what, (int)(t->n > 40 ? 40 : t->n),
-                              t->p);
+        snprintf(buf, size, "\"%.*s\"", (int)(t->n > 40 ? 40 : t->n), t->p);
+        return buf;
     default:
-        return casus__lx_fail(lx, t->line, t->col, "expected %s, found '%.*s'", what, (int)(t->n > 40 ? 40 : t->n),
-                              t->p);
+        snprintf(buf, size, "'%.*s'", (int)(t->n > 40 ? 40 : t->n), t->p);
+        return buf;
     }
+}
+
+size_t casus__lx_text_len(const casus_lx_token *t)
+{
+    size_t n = t->n;
+    while (n && is_space(t->p[n - 1]))
+        n--;
+    return n;
+}
+
+casus_status casus__lx_expected(casus_lx *lx, const char *what)
+{
+    char b[64];
+    return casus__lx_fail(lx, lx->tok.line, lx->tok.col, "expected %s, found %s", what,
+                          describe(&lx->tok, b, sizeof b));
 }
 
 casus_status casus__lx_eol(casus_lx *lx)
@@ -209,22 +233,54 @@ casus_status casus__lx_word(casus_lx *lx, casus_arena *arena, const char *what, 
     return lx->status;
 }
 
-bool casus__lx_parse_date(const char *p, size_t n, casus_span *out)
+/* A malformed date, told from one well formed but not a day of the calendar;
+ * *out is set when OK. */
+typedef enum date_check { LX_DATE_OK, LX_DATE_MALFORMED, LX_DATE_NOT_A_DAY } date_check;
+
+static date_check check_date(const char *p, size_t n, casus_span *out)
 {
     if (n != 4 && n != 7 && n != 10)
-        return false;
+        return LX_DATE_MALFORMED;
     for (size_t i = 0; i < n; i++) {
         bool dash = (i == 4 || i == 7);
         if (dash ? p[i] != '-' : !isdigit((unsigned char)p[i]))
-            return false;
+            return LX_DATE_MALFORMED;
     }
     int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
     int m = n >= 7 ? (p[5] - '0') * 10 + (p[6] - '0') : 0;
     int d = n == 10 ? (p[8] - '0') * 10 + (p[9] - '0') : 0;
     if (y < 1000 || (n >= 7 && (m < 1 || m > 12)) || (n == 10 && !casus_date_valid(y, m, d)))
-        return false;
+        return LX_DATE_NOT_A_DAY;
     *out = casus_span_partial(y, m, d);
-    return true;
+    return LX_DATE_OK;
+}
+
+bool casus__lx_parse_date(const char *p, size_t n, casus_span *out)
+{
+    return check_date(p, n, out) == LX_DATE_OK;
+}
+
+casus_status casus__lx_calendar_date(casus_lx *lx, const char *full_only, casus_span *out)
+{
+    const casus_lx_token *t = &lx->tok;
+    if (t->kind != LX_WORD)
+        return casus__lx_expected(lx, full_only ? "a date (YYYY-MM-DD)" : "a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+    casus_span span;
+    switch (check_date(t->p, t->n, &span)) {
+    case LX_DATE_MALFORMED:
+        return casus__lx_fail(lx, t->line, t->col, "'%.*s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                              (int)(t->n > 40 ? 40 : t->n), t->p);
+    case LX_DATE_NOT_A_DAY:
+        return casus__lx_fail(lx, t->line, t->col, "%.*s is not a day of the calendar", (int)t->n, t->p);
+    case LX_DATE_OK:
+        break;
+    }
+    if (full_only && t->n != 10)
+        return casus__lx_fail(lx, t->line, t->col, "%s needs a full date (YYYY-MM-DD), not %.*s", full_only,
+                              (int)t->n, t->p);
+    *out = span;
+    casus__lx_next(lx);
+    return lx->status;
 }
 
 casus_status casus__lx_date(casus_lx *lx, casus_span *out)
@@ -236,6 +292,52 @@ casus_status casus__lx_date(casus_lx *lx, casus_span *out)
                               (int)(lx->tok.n > 40 ? 40 : lx->tok.n), lx->tok.p);
     casus__lx_next(lx);
     return lx->status;
+}
+
+casus_status casus__lx_opening(casus_lx *lx, casus_arena *arena, const char *keyword, const char **id,
+                               casus_lx_token *id_tok)
+{
+    while (lx->tok.kind == LX_NL)
+        casus__lx_next(lx);
+    char what[64];
+    if (!casus__lx_is(lx, keyword)) {
+        snprintf(what, sizeof what, "'%s ID' to open the file", keyword);
+        return casus__lx_expected(lx, what);
+    }
+    casus__lx_next(lx);
+    casus_lx_token idt = lx->tok;
+    if (id_tok)
+        *id_tok = idt;
+    snprintf(what, sizeof what, "the %s's id", keyword);
+    if (casus__lx_word(lx, arena, what, id) != CASUS_OK)
+        return lx->status;
+    for (const char *c = *id; *c; c++)
+        if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-'))
+            return casus__lx_fail(lx, idt.line, idt.col, "%s id '%s' may hold only lower-case letters, digits and '-'",
+                                  keyword, *id);
+    return casus__lx_eol(lx);
+}
+
+const char *casus__lx_find_dots(const char *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (p[i] == '.' && p[i + 1] == '.')
+            return p + i;
+    return NULL;
+}
+
+bool casus__lx_parse_span(const char *p, size_t n, casus_span *out)
+{
+    const char *dots = casus__lx_find_dots(p, n);
+    if (!dots)
+        return casus__lx_parse_date(p, n, out);
+    size_t n1 = (size_t)(dots - p);
+    casus_span a, b;
+    if (!casus__lx_parse_date(p, n1, &a) || !casus__lx_parse_date(dots + 2, n - n1 - 2, &b) || b.hi < a.lo)
+        return false;
+    out->lo = a.lo;
+    out->hi = b.hi;
+    return true;
 }
 
 bool casus__lx_parse_count(const char *p, size_t n, int64_t *out)
@@ -264,4 +366,51 @@ bool casus__lx_is_name(const char *p, size_t n)
             return false;
     }
     return true;
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+casus_status casus__lx_dir_files(const casus_mem *mem, const char *dir, const char *ext, const char *what,
+                                 casus_vec *out, casus_error *err)
+{
+    casus__vec_init(out, sizeof(char *));
+    DIR *d = opendir(dir);
+    if (!d)
+        return casus_error_set(err, CASUS_IO, dir, 0, 0, "cannot open the %s directory", what);
+    size_t n_ext = strlen(ext);
+    casus_status st = CASUS_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n <= n_ext || strcmp(e->d_name + n - n_ext, ext) != 0 || e->d_name[0] == '.')
+            continue;
+        char **slot = casus__vec_push(out, mem);
+        char *path = slot ? casus__mem_alloc(mem, strlen(dir) + n + 2) : NULL;
+        if (!path) {
+            st = casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
+            if (slot)
+                out->len--;
+            break;
+        }
+        sprintf(path, "%s/%s", dir, e->d_name);
+        *slot = path;
+    }
+    closedir(d);
+    if (st != CASUS_OK) {
+        casus__lx_free_paths(mem, out);
+        return st;
+    }
+    if (out->len)
+        qsort(out->data, out->len, sizeof(char *), cmp_paths);
+    return CASUS_OK;
+}
+
+void casus__lx_free_paths(const casus_mem *mem, casus_vec *paths)
+{
+    for (size_t i = 0; i < paths->len; i++)
+        casus__mem_free(mem, CASUS_VEC_AT(paths, char *, i), 0);
+    casus__vec_free(paths, mem);
 }

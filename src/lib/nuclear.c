@@ -1,11 +1,11 @@
 /* The nuclear-armed states table (world/nuclear.csv; sources in
  * world/README.md) and the look-up "nuclear-armed on day D". */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "casus/nuclear.h"
 #include "internal.h"
+#include "linelex.h"
 
 #define MAX_ROWS 1000 /* far more states than have ever held the bomb */
 
@@ -26,43 +26,6 @@ typedef struct load_ctx {
     casus_vec rows;
     bool header_seen;
 } load_ctx;
-
-/* date -> YYYY-MM-DD | YYYY-MM | YYYY, as the treaty format writes them */
-static bool parse_partial(const char *p, size_t n, casus_span *out)
-{
-    if (n != 4 && n != 7 && n != 10)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((i == 4 || i == 7) ? p[i] != '-' : !isdigit((unsigned char)p[i]))
-            return false;
-    int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-    int m = n >= 7 ? (p[5] - '0') * 10 + (p[6] - '0') : 0;
-    int d = n == 10 ? (p[8] - '0') * 10 + (p[9] - '0') : 0;
-    if (y < 1000 || (n >= 7 && (m < 1 || m > 12)) || (n == 10 && !casus_date_valid(y, m, d)))
-        return false;
-    *out = casus_span_partial(y, m, d);
-    return true;
-}
-
-/* span -> date | date '..' date   (the first day of the first to the last of the second) */
-static bool parse_span(const char *p, size_t n, casus_span *out)
-{
-    const char *dots = NULL;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (p[i] == '.' && p[i + 1] == '.') {
-            dots = p + i;
-            break;
-        }
-    if (!dots)
-        return parse_partial(p, n, out);
-    casus_span a, b;
-    if (!parse_partial(p, (size_t)(dots - p), &a) || !parse_partial(dots + 2, n - (size_t)(dots - p) - 2, &b) ||
-        b.hi < a.lo)
-        return false;
-    out->lo = a.lo;
-    out->hi = b.hi;
-    return true;
-}
 
 static casus_status row_fn(void *ud, const casus_csv_row *row, casus_error *err)
 {
@@ -92,12 +55,12 @@ static casus_status row_fn(void *ud, const casus_csv_row *row, casus_error *err)
     if (strcmp(row->fields[1], state->abb) != 0)
         return casus__csv_error(err, CASUS_PARSE, c->name, row, 1, "COW code %d is %s, not '%s'", s.ccode, state->abb,
                                 row->fields[1]);
-    if (!parse_span(row->fields[2], row->lens[2], &s.armed.start))
+    if (!casus__lx_parse_span(row->fields[2], row->lens[2], &s.armed.start))
         return casus__csv_error(err, CASUS_PARSE, c->name, row, 2,
                                 "'%s' is not a date (YYYY-MM-DD, YYYY-MM, YYYY, or a range A..B)", row->fields[2]);
     s.armed.end = casus_span_open();
     if (row->lens[3]) {
-        if (!parse_span(row->fields[3], row->lens[3], &s.armed.end))
+        if (!casus__lx_parse_span(row->fields[3], row->lens[3], &s.armed.end))
             return casus__csv_error(err, CASUS_PARSE, c->name, row, 3,
                                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM, YYYY, or a range A..B)", row->fields[3]);
         if (s.armed.end.hi < s.armed.start.lo)

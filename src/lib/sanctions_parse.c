@@ -5,7 +5,6 @@
  * the input size is capped by CASUS_MAX_SANCTIONS_FILE, every list by
  * CASUS_MAX_SANCTIONS_LIST and every count of items by
  * CASUS_MAX_SANCTIONS_ITEMS. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -625,7 +624,7 @@ casus_status casus_sanctions_load_text(casus_sanctions *s, const char *name, con
         st = casus_error_set(err, CASUS_NOMEM, name, 0, 0, "out of memory");
     } else {
         ps.r->file = casus__arena_strdup(&s->arena, name);
-        casus__lx_init(&ps.lx, ps.r->file ? ps.r->file : name, buf, len, err, "resolution file");
+        casus__lx_init(&ps.lx, ps.r->file ? ps.r->file : name, buf, len, err, "the resolution file");
         if (!ps.r->file)
             casus__lx_oom(&ps.lx);
         else
@@ -665,47 +664,13 @@ casus_status casus_sanctions_load_file(casus_sanctions *s, const char *path, cas
     return st;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 casus_status casus_sanctions_load_dir(casus_sanctions *s, const char *dir, casus_error *err)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return casus_error_set(err, CASUS_IO, dir, 0, 0, "cannot open the resolutions directory");
-    casus_vec names;
-    casus__vec_init(&names, sizeof(char *));
-    casus_status st = CASUS_OK;
-    struct dirent *e;
-    static const char ext[] = ".sanctions";
-    size_t next = sizeof ext - 1;
-    while (st == CASUS_OK && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n <= next || strcmp(e->d_name + n - next, ext) != 0 || e->d_name[0] == '.')
-            continue;
-        char **slot = casus__vec_push(&names, &s->mem);
-        char *path = slot ? casus__mem_alloc(&s->mem, strlen(dir) + n + 2) : NULL;
-        if (!path) {
-            st = casus_error_set(err, CASUS_NOMEM, dir, 0, 0, "out of memory");
-            if (slot)
-                names.len--;
-            break;
-        }
-        sprintf(path, "%s/%s", dir, e->d_name);
-        *slot = path;
-    }
-    closedir(d);
-    if (names.len)
-        qsort(names.data, names.len, sizeof(char *), cmp_names);
-    for (size_t i = 0; i < names.len; i++) {
-        char *path = CASUS_VEC_AT(&names, char *, i);
-        if (st == CASUS_OK)
-            st = casus_sanctions_load_file(s, path, err);
-        casus__mem_free(&s->mem, path, 0);
-    }
-    casus__vec_free(&names, &s->mem);
+    casus_vec paths;
+    casus_status st = casus__lx_dir_files(&s->mem, dir, ".sanctions", "resolutions", &paths, err);
+    for (size_t i = 0; i < paths.len && st == CASUS_OK; i++)
+        st = casus_sanctions_load_file(s, CASUS_VEC_AT(&paths, char *, i), err);
+    casus__lx_free_paths(&s->mem, &paths);
     return st;
 }
 

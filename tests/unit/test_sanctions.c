@@ -476,8 +476,54 @@ Test(events_parse, nul_bytes_and_oversized_input_are_refused)
     casus_events_free(ev);
 }
 
+Test(sanctions_parse, a_nul_byte_is_refused)
+{
+    casus_sanctions *s = NULL;
+    casus_error err;
+    cr_assert_eq(casus_sanctions_create(NULL, NULL, &s, &err), CASUS_OK);
+    const char text[] = "resolution x\n> te\0xt\n";
+    cr_assert_eq(casus_sanctions_load_text(s, "n.sanctions", text, sizeof text - 1, &err), CASUS_PARSE);
+    cr_expect_str_eq(err.message, "NUL byte in the resolution file");
+    cr_expect_eq(err.line, 2);
+    cr_expect_eq(err.col, 5);
+    casus_sanctions_free(s);
+}
+
+Test(sanctions_parse, a_missing_directory_is_named)
+{
+    casus_sanctions *s = NULL;
+    casus_error err;
+    cr_assert_eq(casus_sanctions_create(NULL, NULL, &s, &err), CASUS_OK);
+    cr_assert_eq(casus_sanctions_load_dir(s, "no-such-dir", &err), CASUS_IO);
+    cr_expect_str_eq(err.file, "no-such-dir");
+    cr_expect_str_eq(err.message, "cannot open the resolutions directory");
+    casus_sanctions_free(s);
+}
+
 /* ---- out of memory ---------------------------------------------------------------------- */
 
+
+Test(sanctions_oom, directory_load_fails_cleanly_at_every_allocation)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/sanctions", source_dir());
+    long n;
+    for (n = 0;; n++) {
+        failer f = {.countdown = -1};
+        casus_sanctions *s = NULL;
+        cr_assert_eq(casus_sanctions_create(failing_alloc, &f, &s, NULL), CASUS_OK);
+        f.countdown = n;
+        casus_error err;
+        casus_status st = casus_sanctions_load_dir(s, dir, &err);
+        f.countdown = -1;
+        casus_sanctions_free(s); /* ASan checks nothing leaks */
+        if (st == CASUS_OK)
+            break;
+        cr_assert_eq(st, CASUS_NOMEM, "allocation %ld: %s", n, err.message);
+        cr_assert(strncmp(err.message, "out of memory", 13) == 0, "allocation %ld: %s", n, err.message);
+    }
+    cr_assert_gt(n, 10, "the load should need many allocations");
+}
 
 Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
 {

@@ -167,6 +167,34 @@ Test(treaty_parse, error_shows_the_line_and_a_caret)
     casus_world_free(w);
 }
 
+/* A NUL byte is refused where a token starts; inside a word, string or text
+ * line the treaty lexer keeps it (the string below ends at it). */
+Test(treaty_parse, nul_bytes)
+{
+    casus_world *w = tables();
+    casus_error err;
+    const char at_start[] = "treaty t\ntitle \0\n";
+    cr_assert_eq(casus_world_load_treaty_text(w, "n.treaty", at_start, sizeof at_start - 1, &err), CASUS_PARSE);
+    cr_expect_str_eq(err.message, "NUL byte in a treaty file");
+    cr_expect_eq(err.line, 2);
+    cr_expect_eq(err.col, 7);
+    const char inside[] = "treaty t\ntitle \"a\0b\" x\0y\n";
+    cr_assert_eq(casus_world_load_treaty_text(w, "n.treaty", inside, sizeof inside - 1, &err), CASUS_PARSE);
+    cr_expect_str_eq(err.message, "expected end of line, found 'x'");
+    cr_expect_eq(err.col, 13);
+    casus_world_free(w);
+}
+
+Test(treaty_parse, a_missing_directory_is_named)
+{
+    casus_world *w = tables();
+    casus_error err;
+    cr_assert_eq(casus_world_load_treaty_dir(w, "no-such-dir", &err), CASUS_IO);
+    cr_expect_str_eq(err.file, "no-such-dir");
+    cr_expect_str_eq(err.message, "cannot open the treaty directory");
+    casus_world_free(w);
+}
+
 Test(treaty_parse, shipped_treaties_all_check)
 {
     casus_world *w = test_world_tables();
