@@ -502,16 +502,15 @@ Test(sanctions_parse, a_missing_directory_is_named)
 
 /* ---- out of memory ---------------------------------------------------------------------- */
 
-
 Test(sanctions_oom, directory_load_fails_cleanly_at_every_allocation)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/sanctions", source_dir());
     long n;
     for (n = 0;; n++) {
-        failer f = {.countdown = -1};
+        fail_once f = {.countdown = -1};
         casus_sanctions *s = NULL;
-        cr_assert_eq(casus_sanctions_create(failing_alloc, &f, &s, NULL), CASUS_OK);
+        cr_assert_eq(casus_sanctions_create(fail_once_alloc, &f, &s, NULL), CASUS_OK);
         f.countdown = n;
         casus_error err;
         casus_status st = casus_sanctions_load_dir(s, dir, &err);

@@ -171,7 +171,7 @@ Test(treaty_parse, error_shows_the_line_and_a_caret)
  * line the treaty lexer keeps it (the string below ends at it). */
 Test(treaty_parse, nul_bytes)
 {
-    casus_world *w = tables();
+    casus_world *w = test_world_tables();
     casus_error err;
     const char at_start[] = "treaty t\ntitle \0\n";
     cr_assert_eq(casus_world_load_treaty_text(w, "n.treaty", at_start, sizeof at_start - 1, &err), CASUS_PARSE);
@@ -187,7 +187,7 @@ Test(treaty_parse, nul_bytes)
 
 Test(treaty_parse, a_missing_directory_is_named)
 {
-    casus_world *w = tables();
+    casus_world *w = test_world_tables();
     casus_error err;
     cr_assert_eq(casus_world_load_treaty_dir(w, "no-such-dir", &err), CASUS_IO);
     cr_expect_str_eq(err.file, "no-such-dir");
