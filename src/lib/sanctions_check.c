@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "casus/csv.h"
 #include "casus/sanctions.h"
 #include "linelex.h"
 
@@ -568,33 +569,27 @@ static void write_text(const casus_sanctions_report *r, FILE *out)
     }
 }
 
-static void csv_field(FILE *out, const char *s, bool last)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-    fputc(last ? '\n' : ',', out);
-}
-
-static void write_csv(const casus_sanctions_report *r, FILE *out)
+static int write_csv(const casus_sanctions_report *r, FILE *out)
 {
     char quote[8192];
-    fprintf(out, "event,resolution,paragraph,truth,quote,why,after_panel\n");
+    casus_csv_writer w;
+    casus_csv_init(&w, out, CASUS_CSV_QUOTE_ALL);
+    static const char head[] = "event,resolution,paragraph,truth,quote,why,after_panel";
+    casus_csv_plain(&w, head, sizeof head - 1);
+    casus_csv_end(&w);
     for (size_t i = 0; i < r->n_findings; i++) {
         const casus_sanctions_finding *f = &r->findings[i];
         quote_of(f->paragraph, quote, sizeof quote);
-        csv_field(out, f->event->id, false);
-        csv_field(out, f->resolution->symbol, false);
-        csv_field(out, f->paragraph->number, false);
-        csv_field(out, casus_truth_str(f->truth), false);
-        csv_field(out, quote, false);
-        csv_field(out, f->why, false);
-        csv_field(out, f->after_monitoring ? "yes" : "no", true);
+        casus_csv_str(&w, f->event->id);
+        casus_csv_str(&w, f->resolution->symbol);
+        casus_csv_str(&w, f->paragraph->number);
+        casus_csv_str(&w, casus_truth_str(f->truth));
+        casus_csv_str(&w, quote);
+        casus_csv_str(&w, f->why);
+        casus_csv_str(&w, f->after_monitoring ? "yes" : "no");
+        casus_csv_end(&w);
     }
+    return casus_csv_flush(&w) == CASUS_OK ? 0 : -1;
 }
 
 static int write_json(const casus_sanctions_report *r, FILE *out)
@@ -668,7 +663,7 @@ casus_status casus_sanctions_report_write(const casus_sanctions_report *r, casus
 {
     int rc = 0;
     switch (format) {
-    case CASUS_FORMAT_CSV: write_csv(r, out); break;
+    case CASUS_FORMAT_CSV: rc = write_csv(r, out); break;
     case CASUS_FORMAT_JSON: rc = write_json(r, out); break;
     default: write_text(r, out); break;
     }
