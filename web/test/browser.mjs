@@ -18,8 +18,10 @@ import puppeteer from "puppeteer-core";
 
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 if (!existsSync(chromium)) {
-  console.log(`browser test skipped: no ${chromium} (apt-get install chromium)`);
-  process.exit(77);
+  // CI installs Chromium (scripts/deps), so there a missing browser is a
+  // failure, not a skip that would pass unseen.
+  console.log(`browser test ${process.env.CI ? "failed" : "skipped"}: no ${chromium} (apt-get install chromium)`);
+  process.exit(process.env.CI ? 1 : 77);
 }
 const shots = process.env.SCREENSHOT_DIR || "screenshots";
 mkdirSync(shots, { recursive: true });
