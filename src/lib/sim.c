@@ -289,7 +289,8 @@ static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, s
 static void apply_pair(const casus_sim *sim, sim_scratch *s, int a, int b)
 {
     size_t slot = ((size_t)s->epoch * (size_t)sim->n + (size_t)a) * (size_t)sim->n + (size_t)b;
-    apply_hits(sim, s, sim->hits + sim->pair_off[slot], (size_t)(sim->pair_off[slot + 1] - sim->pair_off[slot]));
+    int32_t l = sim->pair_list[slot];
+    apply_hits(sim, s, sim->hits + sim->list_off[l], (size_t)(sim->list_off[l + 1] - sim->list_off[l]));
 }
 
 static void apply_opening(const casus_sim *sim, sim_scratch *s, int k)

@@ -25,7 +25,6 @@ typedef struct compile_ctx {
     size_t n_pair_slots;   /* n_epochs * n * n */
     size_t n_open_slots;   /* n_epochs * n_openings */
     uint8_t *changed;      /* n_epochs * n: obligations owed to the state change on that epoch's first day */
-    uint8_t *copy;         /* n_pair_slots: the pair's hits are those of the epoch before */
 } compile_ctx;
 
 typedef struct worker {
@@ -135,12 +134,27 @@ static int sidx(const casus_sim *sim, int ccode)
     return sim->idx[ccode] - 1;
 }
 
+/* What a pair slot (epoch e, a attacks b) needs. */
+typedef enum slot_kind { SLOT_EVAL, SLOT_NONE, SLOT_COPY } slot_kind;
+static slot_kind pair_slot(const compile_ctx *c, size_t slot, size_t *e, int *a, int *b)
+{
+    const casus_sim *sim = c->sim;
+    size_t n = (size_t)sim->n;
+    *e = slot / (n * n);
+    *a = (int)((slot / n) % n);
+    *b = (int)(slot % n);
+    if (*a == *b || (sim->opener[*a] && sim->opener[*b]))
+        return SLOT_NONE;
+    if (*e > 0 && !c->changed[*e * n + (size_t)*a] && !c->changed[*e * n + (size_t)*b])
+        return SLOT_COPY; /* nothing owed to a or b changes that day */
+    return SLOT_EVAL;
+}
+
 static void *work(void *arg)
 {
     worker *wk = arg;
     compile_ctx *c = wk->c;
     casus_sim *sim = c->sim;
-    size_t n = (size_t)sim->n;
     /* The allocation-free evaluator, with checks only where the treaty
      * events need them: the same bindings casus_who traces, without the
      * words. */
@@ -152,15 +166,8 @@ static void *work(void *arg)
         size_t e;
         int a, b;
         if (slot < c->n_pair_slots) {
-            e = slot / (n * n);
-            a = (int)((slot / n) % n);
-            b = (int)(slot % n);
-            if (a == b || (sim->opener[a] && sim->opener[b]))
+            if (pair_slot(c, slot, &e, &a, &b) != SLOT_EVAL)
                 continue;
-            if (e > 0 && !c->changed[e * n + (size_t)a] && !c->changed[e * n + (size_t)b]) {
-                c->copy[slot] = 1; /* nothing owed to a or b changes that day */
-                continue;
-            }
             att = (casus_attack){.attacker = sim->ccode[a], .target = sim->ccode[b], .place = NULL};
         } else {
             size_t k = slot - c->n_pair_slots;
@@ -229,22 +236,6 @@ static int cmp_tie_key(const void *pa, const void *pb)
         return a->beneficiary < b->beneficiary ? -1 : 1;
     int k = casus__jm_cause_cmp(a->ob, 1, b->ob, 1);
     return k;
-}
-
-static int find_tie(const tie_key *keys, int32_t n, const tie_key *k)
-{
-    int32_t lo = 0, hi = n;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        int r = cmp_tie_key(&keys[mid], k);
-        if (r == 0)
-            return mid;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
 }
 
 static int cmp_cause(const void *pa, const void *pb)
@@ -320,6 +311,8 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     unsigned n_wk = 0;
     tie_key *keys = NULL;
     size_t n_keys_cap = 0;
+    int32_t *tie_of = NULL;
+    size_t n_tie_of = 0;
 
     /* The opening sides must not cross. */
     for (size_t i = 0; i < sc->n_attacks; i++)
@@ -588,7 +581,6 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     cc.n_open_slots = (size_t)sim->n_epochs * (size_t)sim->n_openings;
     NEW(cc.changed, (size_t)sim->n_epochs * (size_t)n);
     sim->epoch_changed = cc.changed;
-    NEW(cc.copy, cc.n_pair_slots);
     {
         /* Which states' owed obligations change at each epoch: only attacks
          * on or by them need evaluating again.  A scenario event or the end
@@ -653,27 +645,48 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
             goto fail;
         }
 
-    /* Ties: distinct (obligation, class), sorted by obligor. */
+    /* Ties: distinct (obligation, class), sorted by obligor.  The world's
+     * obligations are one array: an obligation's index in it (times 3, plus
+     * the class) names a tie candidate, and tie_of maps it to the tie. */
     {
-        size_t n_raw = 0;
+        size_t n_ob = casus_world_obligation_count(w);
+        const casus_obligation *ob0 = n_ob ? casus_world_obligation_at(w, 0) : NULL;
+        n_tie_of = 3 * n_ob + 1;
+        tie_of = casus__mem_alloc(&sim->mem, n_tie_of * sizeof *tie_of);
+        if (!tie_of)
+            goto oom;
+        memset(tie_of, 0, n_tie_of * sizeof *tie_of);
+        size_t m = 0;
         for (unsigned k = 0; k < n_wk; k++)
-            n_raw += wks[k].hits.len;
-        n_keys_cap = n_raw + 1;
+            for (size_t i = 0; i < wks[k].hits.len; i++) {
+                const raw_hit *h = &CASUS_VEC_AT(&wks[k].hits, raw_hit, i);
+                uintptr_t at = (uintptr_t)h->ob, lo = (uintptr_t)ob0;
+                if (!ob0 || at < lo || at >= lo + n_ob * sizeof *ob0) {
+                    st = casus_error_set(err, CASUS_INVALID, sc->file, 0, 0,
+                                         "an obligation set off is not one of the world's");
+                    goto fail;
+                }
+                size_t q = (size_t)(h->ob - ob0) * 3 + h->cls;
+                if (!tie_of[q]) {
+                    tie_of[q] = 1;
+                    m++;
+                }
+            }
+        n_keys_cap = m + 1;
         keys = casus__mem_alloc(&sim->mem, n_keys_cap * sizeof *keys);
         if (!keys)
             goto oom;
         size_t q = 0;
-        for (unsigned k = 0; k < n_wk; k++)
-            for (size_t i = 0; i < wks[k].hits.len; i++) {
-                const raw_hit *h = &CASUS_VEC_AT(&wks[k].hits, raw_hit, i);
-                keys[q++] = (tie_key){h->ob, h->cls, sidx(sim, h->ob->obligor), sidx(sim, h->ob->beneficiary)};
+        for (size_t i = 0; i < 3 * n_ob; i++)
+            if (tie_of[i]) {
+                const casus_obligation *ob = ob0 + i / 3;
+                keys[q++] = (tie_key){ob, (uint8_t)(i % 3), sidx(sim, ob->obligor), sidx(sim, ob->beneficiary)};
             }
-        if (q)
-            qsort(keys, q, sizeof *keys, cmp_tie_key);
-        size_t m = 0;
-        for (size_t i = 0; i < q; i++)
-            if (m == 0 || cmp_tie_key(&keys[i], &keys[m - 1]) != 0)
-                keys[m++] = keys[i];
+        /* Distinct (obligation, class) keys: the order is strict. */
+        if (m)
+            qsort(keys, m, sizeof *keys, cmp_tie_key);
+        for (size_t i = 0; i < m; i++)
+            tie_of[(size_t)(keys[i].ob - ob0) * 3 + keys[i].cls] = (int32_t)i;
         sim->n_ties = (int32_t)m;
         NEW(sim->ties, m);
         int32_t pair = -1;
@@ -745,66 +758,63 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         sim->cause_off[n] = slot;
         sim->n_cause_slots = slot;
 
-        /* Hits in CSR, epoch-major, slot by slot: the raw hits come in slot
-         * order (the workers' ranges are consecutive); a copied slot takes
-         * the hits of the same pair one epoch before. */
+        /* Hits, epoch-major, slot by slot: the raw hits come in slot order
+         * (the workers' ranges are consecutive).  An evaluated pair slot
+         * gets a list of its own; a copied slot shares the list of the same
+         * pair one epoch before, and a slot with nothing set off list 0,
+         * the empty one. */
         size_t nn = (size_t)n * (size_t)n;
-        size_t n_pair_hits = 0, n_open_hits = 0;
+        size_t n_stored = 0, n_open_hits = 0, n_lists = 1;
         {
-            size_t raw_pair = 0;
-            for (unsigned k = 0; k < n_wk; k++)
-                for (size_t h = 0; h < wks[k].hits.len; h++) {
-                    if (CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot < cc.n_pair_slots)
-                        raw_pair++;
-                    else
-                        n_open_hits++;
-                }
-            /* Sizes of the copied slots, epoch by epoch. */
-            NEW(sim->pair_off, cc.n_pair_slots + 1);
-            int32_t *count = sim->pair_off; /* counts first, offsets after */
+            uint32_t prev = UINT32_MAX;
             for (unsigned k = 0; k < n_wk; k++)
                 for (size_t h = 0; h < wks[k].hits.len; h++) {
                     uint32_t sl = CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot;
-                    if (sl < cc.n_pair_slots)
-                        count[sl]++;
+                    if (sl < cc.n_pair_slots) {
+                        n_stored++;
+                        n_lists += sl != prev;
+                        prev = sl;
+                    } else
+                        n_open_hits++;
                 }
-            for (size_t sl = nn; sl < cc.n_pair_slots; sl++)
-                if (cc.copy[sl])
-                    count[sl] = count[sl - nn];
-            for (size_t sl = 0; sl < cc.n_pair_slots; sl++)
-                n_pair_hits += (size_t)count[sl];
-            if (n_pair_hits > INT32_MAX || n_open_hits > INT32_MAX) {
+            if (n_stored > INT32_MAX || n_open_hits > INT32_MAX) {
                 st = casus_error_set(err, CASUS_TOOBIG, sc->file, 0, 0,
                                      "the war's attacks set off more than 2^31 obligations over its epochs");
                 goto fail;
             }
-            (void)raw_pair;
-            int32_t acc = 0;
-            for (size_t sl = 0; sl <= cc.n_pair_slots; sl++) {
-                int32_t c0 = sl < cc.n_pair_slots ? count[sl] : 0;
-                count[sl] = acc;
-                acc += c0;
-            }
         }
-        NEW(sim->hits, n_pair_hits);
-        NEW(sim->open_off, cc.n_open_slots + 1);
+        NEW(sim->pair_list, cc.n_pair_slots);
+        NEW(sim->list_off, n_lists);
+        NEW(sim->hits, n_stored);
+        NEW(sim->open_off, cc.n_open_slots);
         NEW(sim->open_hits, n_open_hits);
-        size_t oh = 0, next_open = 0;
+        sim->list_off[0] = sim->list_off[1] = 0;
+        int32_t n_list = 1;
+        size_t ph = 0, oh = 0, next_open = 0, findings = 0;
         {
             unsigned wk_i = 0;
             size_t h_i = 0;
             for (size_t sl = 0; sl < cc.n_pair_slots + cc.n_open_slots; sl++) {
-                size_t ph = sl < cc.n_pair_slots ? (size_t)sim->pair_off[sl] : 0;
-                if (sl < cc.n_pair_slots && cc.copy[sl]) {
-                    size_t from = (size_t)sim->pair_off[sl - nn], len = (size_t)(sim->pair_off[sl - nn + 1] - sim->pair_off[sl - nn]);
-                    memcpy(sim->hits + ph, sim->hits + from, len * sizeof *sim->hits);
-                    continue;
-                }
-                if (sl >= cc.n_pair_slots) {
+                if (sl < cc.n_pair_slots) {
+                    size_t e;
+                    int a, b;
+                    slot_kind kind = pair_slot(&cc, sl, &e, &a, &b);
+                    if (kind == SLOT_NONE) {
+                        sim->pair_list[sl] = 0;
+                        continue;
+                    }
+                    if (kind == SLOT_COPY) {
+                        int32_t l = sim->pair_list[sl - nn];
+                        sim->pair_list[sl] = l;
+                        findings += (size_t)(sim->list_off[l + 1] - sim->list_off[l]);
+                        continue;
+                    }
+                } else {
                     size_t os = sl - cc.n_pair_slots;
                     while (next_open <= os)
                         sim->open_off[next_open++] = (int32_t)oh;
                 }
+                size_t first = ph;
                 for (;;) {
                     while (wk_i < n_wk && h_i >= wks[wk_i].hits.len) {
                         wk_i++;
@@ -815,22 +825,32 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     const raw_hit *x = &CASUS_VEC_AT(&wks[wk_i].hits, raw_hit, h_i);
                     if (x->slot != sl)
                         break;
-                    tie_key key = {x->ob, x->cls, sidx(sim, x->ob->obligor), sidx(sim, x->ob->beneficiary)};
-                    int tie = find_tie(keys, sim->n_ties, &key);
+                    int32_t tie = tie_of[(size_t)(x->ob - ob0) * 3 + x->cls];
+                    sim_hit hit = {tie, (int16_t)sim->ties[tie].obligor, x->status};
                     if (sl < cc.n_pair_slots)
-                        sim->hits[ph++] = (sim_hit){tie, (int16_t)key.obligor, x->status};
+                        sim->hits[ph++] = hit;
                     else
-                        sim->open_hits[oh++] = (sim_hit){tie, (int16_t)key.obligor, x->status};
+                        sim->open_hits[oh++] = hit;
                     h_i++;
+                }
+                if (sl < cc.n_pair_slots) {
+                    if (ph > first) {
+                        sim->pair_list[sl] = n_list;
+                        sim->list_off[++n_list] = (int32_t)ph;
+                        findings += ph - first;
+                    } else
+                        sim->pair_list[sl] = 0;
                 }
             }
         }
         while (next_open <= cc.n_open_slots)
             sim->open_off[next_open++] = (int32_t)oh;
-        size_t ph = n_pair_hits;
-        sim->n_hits = ph;
+        sim->n_lists = n_list;
+        sim->n_hits = findings;
         sim->n_open_hits = oh;
     }
+    casus__mem_free(&sim->mem, tie_of, n_tie_of * sizeof *tie_of);
+    tie_of = NULL;
     for (unsigned k = 0; k < n_wk; k++)
         casus__vec_free(&wks[k].hits, &sim->mem);
     casus__mem_free(&sim->mem, wks, n_wk * sizeof *wks);
@@ -905,6 +925,8 @@ fail:
     }
     if (keys)
         casus__mem_free(&sim->mem, keys, n_keys_cap * sizeof *keys);
+    if (tie_of)
+        casus__mem_free(&sim->mem, tie_of, n_tie_of * sizeof *tie_of);
     casus_jm_data_free(jd);
     casus_sim_free(sim);
     return st;

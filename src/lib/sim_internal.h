@@ -111,10 +111,14 @@ struct casus_sim {
     uint8_t *epoch_changed;   /* n_epochs * n: what is owed to the state changes on the epoch's first day */
     int32_t *neutral_states;  /* states with a neutrality event */
     int n_neutral_states;
-    /* hits: per epoch, per ordered pair (a attacks b at b's home): CSR */
-    int32_t *pair_off;        /* n_epochs * n * n + 1 */
+    /* hits: per epoch, per ordered pair (a attacks b at b's home), the
+     * index of a list of hits; a pair whose obligations do not change from
+     * one epoch to the next keeps its list.  List 0 is empty. */
+    int32_t *pair_list;       /* n_epochs * n * n */
+    int32_t *list_off;        /* n_lists + 1: CSR into hits */
+    int32_t n_lists;
     sim_hit *hits;
-    size_t n_hits;
+    size_t n_hits;            /* hits over all slots, shared lists counted once per slot */
     /* per epoch, per opening attack */
     int32_t *open_off;        /* n_epochs * n_openings + 1 */
     sim_hit *open_hits;
