@@ -57,7 +57,8 @@ typedef struct casus_bt_options {
     int war;            /* score this war only (its number); 0: every war */
     uint64_t trials;    /* cascade trials per war (0: 10000) */
     uint64_t seed;      /* Philox seed of the trials and the bootstrap (0: 1) */
-    unsigned threads;   /* for the trials (0: 1) */
+    unsigned threads;   /* threads (0: 1): held-out folds run in parallel, one per thread; a single fold
+                           compiles and runs its trials on all of them.  Results do not depend on it. */
     double penalty;     /* L2 penalty of the fits; negative: cross-validated within each training set */
     size_t bootstrap;   /* resamples of wars for the intervals (0: 1000) */
 } casus_bt_options;
@@ -102,7 +103,9 @@ typedef struct casus_bt_result {
     double *war_p_any;
     double *war_forecast;
     size_t *war_observed;
-    double fit_seconds, sim_seconds; /* CPU time of the fits and the trials */
+    /* CPU time of the fits and baselines, of the engine's compile step
+     * (casus_sim_compile) and of the trials, summed over threads. */
+    double fit_seconds, compile_seconds, sim_seconds;
     size_t n_fits;
 } casus_bt_result;
 

@@ -39,7 +39,8 @@ const char cmd_backtest_usage[] =
     "      --war N            score war N only, from a fit without it\n"
     "      --trials N         cascade trials per war (default 10000)\n"
     "      --seed S           Philox seed of the trials and the bootstrap (default 1)\n"
-    "      --threads T        threads for compiling each war's obligation graph (default 1)\n"
+    "      --threads T        threads (default 1): held-out wars run T at a time; a single\n"
+    "                         war compiles and runs its trials on T (same output for any T)\n"
     "      --penalty L|cv     the fits' L2 penalty (default 30); cv: cross-validated\n"
     "                         inside each training set\n"
     "      --window DAYS      first-day rule: entrants within DAYS count as day 0\n"
@@ -296,8 +297,9 @@ int cmd_backtest(int argc, char **argv)
     }
     rc = cli_output_commit(&out, &err);
     /* CPU times go to stderr, not into the output, so runs compare byte for byte. */
-    fprintf(stderr, "%s backtest: CPU time: load and replay %.1f s, %zu fits and baselines %.1f s, trials %.1f s\n",
-            cli_prog, load_s, r->n_fits, r->fit_seconds, r->sim_seconds);
+    fprintf(stderr,
+            "%s backtest: CPU time: load and replay %.1f s, %zu fits and baselines %.1f s, compile %.1f s, trials %.1f s\n",
+            cli_prog, load_s, r->n_fits, r->fit_seconds, r->compile_seconds, r->sim_seconds);
 done:
     casus_bt_free(r);
     cli_fit_env_free(&env);

@@ -2,6 +2,8 @@
  * forecast each held-out war from its first day with the cascade engine,
  * fit the baselines on the same training wars, score all of them. */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +14,7 @@
 #include "casus/data.h"
 #include "casus/scenario.h"
 #include "casus/sim.h"
+#include "sim_internal.h"
 
 enum { F = CASUS_JM_FEATURE_COUNT, NM = CASUS_BT_MODEL_COUNT };
 
@@ -328,15 +331,91 @@ typedef struct tally {
     uint64_t join, side1, by[3], before, at;
 } tally;
 
+/* A block of trials on one thread, tallied into integers of its own, so
+ * that the sums are the same for any number of threads. */
+typedef struct trial_job {
+    const casus_sim *sim;
+    const war_pairs *w;
+    const int32_t *pair_of; /* the engine's state index -> pair, or -1 */
+    uint64_t seed, first, count;
+    tally *t;
+    uint64_t any;
+    casus_status st;
+} trial_job;
+
+static void *run_trials(void *arg)
+{
+    trial_job *j = arg;
+    const casus_sim *sim = j->sim;
+    sim_scratch s;
+    if (casus__sim_worker_scratch(sim, &s, &sim->mem) != CASUS_OK) {
+        j->st = CASUS_NOMEM;
+        return NULL;
+    }
+    for (uint64_t k = j->first; k < j->first + j->count; k++) {
+        casus__sim_run_trial(sim, &s, j->seed, k);
+        bool joined_any = false;
+        for (int q = 0; q < s.n_bell; q++) {
+            int i = s.bell[q];
+            if (s.cause[i] == -2 || j->pair_of[i] < 0)
+                continue; /* an opener, or no state at risk */
+            joined_any = true;
+            tally *ty = &j->t[j->pair_of[i]];
+            const casus_bt_pair *p = &j->w->pairs[j->pair_of[i]];
+            double d = s.entry[i];
+            ty->join++;
+            ty->side1 += s.side[i] == 1;
+            ty->by[0] += d < 7 + 1;
+            ty->by[1] += d < 30 + 1;
+            ty->by[2] += d < 365 + 1;
+            if (p->joined) {
+                ty->before += d < p->entry_day;
+                ty->at += d < p->entry_day + 1;
+            }
+        }
+        j->any += joined_any;
+    }
+    casus__sim_scratch_free(sim, &s, &sim->mem);
+    return NULL;
+}
+
+/* The thread's CPU time, in seconds. */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+#define MAX_THREADS 256
+
+/* The CPU times of a fold: on the calling thread alone when it is one of
+ * several fold workers (each running everything on itself), else of the
+ * process (the calling thread and the threads it starts). */
+typedef struct cpu_clock {
+    bool own;
+} cpu_clock;
+
+static double cpu_now(const cpu_clock *c)
+{
+    return c->own ? thread_cpu() : (double)clock() / CLOCKS_PER_SEC;
+}
+
 static casus_status forecast_casus(const casus_world *world, const casus_fit_war *fw, const casus_jm_params *params,
-                                   const casus_bt_options *o, war_pairs *w, double *p_any, casus_error *err)
+                                   const casus_bt_options *o, unsigned threads, const cpu_clock *cc, war_pairs *w,
+                                   double *p_any, double *compile_s, double *trials_s, casus_error *err)
 {
     const casus_war_history *h = fw->history;
+    unsigned nt = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+    if (o->trials < nt)
+        nt = o->trials ? (unsigned)o->trials : 1;
     casus_scenario_attack *att = calloc(fw->n_openings + 1, sizeof *att);
-    tally *t = calloc(w->n + 1, sizeof *t);
-    casus_sim_entry *ent = calloc(CASUS_SIM_MAX_STATES, sizeof *ent);
-    if (!att || !t || !ent) {
-        free(att), free(t), free(ent);
+    tally *t = calloc((w->n + 1) * nt, sizeof *t);
+    trial_job *jobs = calloc(nt, sizeof *jobs);
+    int32_t *pair_of = calloc(CASUS_SIM_MAX_STATES, sizeof *pair_of);
+    if (!att || !t || !jobs || !pair_of) {
+        free(att), free(t), free(jobs), free(pair_of);
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < fw->n_openings; i++)
@@ -347,44 +426,60 @@ static casus_status forecast_casus(const casus_world *world, const casus_fit_war
                          .n_sources = 1, .attacks = att, .n_attacks = fw->n_openings, .start = h->first_day.lo,
                          .horizon = h->length - 1, .trials = o->trials, .seed = o->seed};
     casus_sim *sim = NULL;
-    casus_status st = casus_sim_compile(world, &sc, params, NULL, o->threads ? o->threads : 1, &sim, err);
+    double c0 = cpu_now(cc);
+    casus_status st = casus_sim_compile(world, &sc, params, NULL, nt, &sim, err);
+    double c1 = cpu_now(cc);
+    *compile_s += c1 - c0;
     uint64_t any = 0;
-    for (uint64_t k = 0; k < o->trials && st == CASUS_OK; k++) {
-        size_t n = 0;
-        if ((st = casus_sim_trial(sim, o->seed, k, ent, CASUS_SIM_MAX_STATES, &n, NULL, err)) != CASUS_OK)
-            break;
-        bool joined_any = false;
-        for (size_t e = 0; e < n; e++) {
-            if (ent[e].cause == CASUS_SIM_CAUSE_OPENING)
-                continue;
-            /* The pair of this state (pairs are sorted by ccode). */
+    if (st == CASUS_OK) {
+        /* The pair of each of the engine's states (pairs are sorted by ccode). */
+        for (int i = 0; i < sim->n; i++) {
             size_t lo = 0, hi = w->n;
             while (lo < hi) {
                 size_t mid = (lo + hi) / 2;
-                if (w->pairs[mid].ccode < ent[e].ccode)
+                if (w->pairs[mid].ccode < sim->ccode[i])
                     lo = mid + 1;
                 else
                     hi = mid;
             }
-            if (lo >= w->n || w->pairs[lo].ccode != ent[e].ccode)
-                continue;
-            joined_any = true;
-            tally *ty = &t[lo];
-            const casus_bt_pair *p = &w->pairs[lo];
-            double d = ent[e].day;
-            ty->join++;
-            ty->side1 += ent[e].side == 1;
-            ty->by[0] += d < 7 + 1;
-            ty->by[1] += d < 30 + 1;
-            ty->by[2] += d < 365 + 1;
-            if (p->joined) {
-                ty->before += d < p->entry_day;
-                ty->at += d < p->entry_day + 1;
-            }
+            pair_of[i] = lo < w->n && w->pairs[lo].ccode == sim->ccode[i] ? (int32_t)lo : -1;
         }
-        any += joined_any;
+        for (unsigned k = 0; k < nt; k++)
+            jobs[k] = (trial_job){.sim = sim, .w = w, .pair_of = pair_of, .seed = o->seed,
+                                  .first = o->trials * k / nt, .count = o->trials * (k + 1) / nt - o->trials * k / nt,
+                                  .t = t + (w->n + 1) * k};
+        pthread_t tid[MAX_THREADS];
+        unsigned started = 0;
+        for (unsigned k = 1; k < nt; k++) {
+            if (pthread_create(&tid[k], NULL, run_trials, &jobs[k]) != 0) {
+                st = casus_error_set(err, CASUS_IO, NULL, 0, 0, "cannot start a thread");
+                break;
+            }
+            started = k;
+        }
+        if (st == CASUS_OK)
+            run_trials(&jobs[0]);
+        for (unsigned k = 1; k <= started; k++)
+            pthread_join(tid[k], NULL);
+        for (unsigned k = 0; k < nt && st == CASUS_OK; k++)
+            if (jobs[k].st != CASUS_OK)
+                st = casus_error_set(err, jobs[k].st, NULL, 0, 0, "out of memory for the trials");
+        for (unsigned k = 0; k < nt; k++)
+            any += jobs[k].any;
+        /* Integer sums: the same for any split of the trials. */
+        for (unsigned k = 1; k < nt; k++)
+            for (size_t i = 0; i < w->n; i++) {
+                tally *a = &t[i], *b = &t[(w->n + 1) * k + i];
+                a->join += b->join;
+                a->side1 += b->side1;
+                for (int q = 0; q < 3; q++)
+                    a->by[q] += b->by[q];
+                a->before += b->before;
+                a->at += b->at;
+            }
     }
     casus_sim_free(sim);
+    *trials_s += cpu_now(cc) - c1;
     if (st == CASUS_OK) {
         double T = (double)o->trials;
         for (size_t i = 0; i < w->n; i++) {
@@ -399,7 +494,7 @@ static casus_status forecast_casus(const casus_world *world, const casus_fit_war
         }
         *p_any = (double)any / T;
     }
-    free(att), free(t), free(ent);
+    free(att), free(t), free(jobs), free(pair_of);
     return st;
 }
 
@@ -483,6 +578,103 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
     free(p), free(y), free(g);
 }
 
+/* ---- the folds ------------------------------------------------------------ */
+
+/* Fold f's test and training wars; false when the fold does not run. */
+static bool fold_sets(const casus_bt_options *o, const war_pairs *wp, size_t nw, long only, size_t f, size_t *train,
+                      size_t *ntr, size_t *test, size_t *nte)
+{
+    *ntr = *nte = 0;
+    for (size_t i = 0; i < nw; i++) {
+        bool is_test = o->split == CASUS_BT_SPLIT_ERA ? ((wp[i].year < ERA_YEAR) == (f == 0)) : i == f;
+        if (is_test)
+            test[(*nte)++] = i;
+        else
+            train[(*ntr)++] = i;
+    }
+    if (only >= 0) {
+        bool has = false;
+        for (size_t k = 0; k < *nte; k++)
+            has |= test[k] == (size_t)only;
+        if (!has)
+            return false;
+        test[0] = (size_t)only;
+        *nte = 1;
+    }
+    return *nte && *ntr;
+}
+
+typedef struct fold_out {
+    casus_status st;
+    casus_error err;
+    bool fitted;
+    double fit_s, compile_s, trials_s;
+} fold_out;
+
+typedef struct fold_ctx {
+    const casus_world *world;
+    const casus_fit_data *data;
+    const casus_bt_options *o;
+    war_pairs *wp;              /* a fold writes the forecasts of its own test wars only */
+    size_t nw;
+    long only;
+    const size_t *folds;        /* the folds that run */
+    size_t n_folds;
+    _Atomic size_t next;        /* the next of folds to take */
+    unsigned inner;             /* threads for a fold's compile and trials */
+    cpu_clock clock;
+    bool *tested;
+    double *war_p_any;
+    fold_out *out;              /* per fold that runs */
+} fold_ctx;
+
+/* Fits on the training wars and forecasts the test wars of one fold. */
+static void run_fold(fold_ctx *c, size_t f, size_t *train, size_t *test, fold_out *out)
+{
+    const casus_bt_options *o = c->o;
+    size_t ntr, nte;
+    fold_sets(o, c->wp, c->nw, c->only, f, train, &ntr, test, &nte);
+    double c0 = cpu_now(&c->clock);
+    casus_fit_options fo = {.wars = train, .n_wars = ntr, .penalty = o->penalty};
+    casus_fit_result fr;
+    if ((out->st = casus_fit_run(c->data, &fo, &fr, &out->err)) != CASUS_OK)
+        return;
+    out->fitted = true;
+    casus_jm_params params;
+    memset(&params, 0, sizeof params);
+    memcpy(params.beta, fr.beta, sizeof params.beta);
+    memcpy(params.se, fr.se, sizeof params.se);
+    baselines b;
+    fit_baselines(c->wp, train, ntr, fr.penalty, &b);
+    out->fit_s += cpu_now(&c->clock) - c0;
+    for (size_t k = 0; k < nte && out->st == CASUS_OK; k++) {
+        size_t i = test[k];
+        forecast_baselines(&b, &c->wp[i]);
+        out->st = forecast_casus(c->world, casus_fit_data_war(c->data, i), &params, o, c->inner, &c->clock, &c->wp[i],
+                                 &c->war_p_any[i], &out->compile_s, &out->trials_s, &out->err);
+        c->tested[i] = true;
+    }
+}
+
+static void *fold_worker(void *arg)
+{
+    fold_ctx *c = arg;
+    size_t *train = malloc((c->nw + 1) * sizeof *train), *test = malloc((c->nw + 1) * sizeof *test);
+    for (;;) {
+        size_t k = atomic_fetch_add(&c->next, 1);
+        if (k >= c->n_folds)
+            break;
+        fold_out *out = &c->out[k];
+        casus_error_clear(&out->err);
+        if (!train || !test)
+            out->st = casus_error_set(&out->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+        else
+            run_fold(c, c->folds[k], train, test, out);
+    }
+    free(train), free(test);
+    return NULL;
+}
+
 /* ---- the run --------------------------------------------------------------- */
 
 casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, const casus_bt_options *opts,
@@ -524,51 +716,61 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    clock_t fit_clock = 0, sim_clock = 0;
-    for (size_t f = 0; f < n_folds && st == CASUS_OK; f++) {
-        size_t ntr = 0, nte = 0;
-        for (size_t i = 0; i < nw; i++) {
-            bool is_test = o.split == CASUS_BT_SPLIT_ERA ? ((wp[i].year < ERA_YEAR) == (f == 0)) : i == f;
-            if (is_test)
-                test[nte++] = i;
-            else
-                train[ntr++] = i;
-        }
-        if (only >= 0) {
-            bool has = false;
-            for (size_t k = 0; k < nte; k++)
-                has |= test[k] == (size_t)only;
-            if (!has)
-                continue;
-            test[0] = (size_t)only;
-            nte = 1;
-        }
-        if (!nte || !ntr)
-            continue;
-        clock_t c0 = clock();
-        casus_fit_options fo = {.wars = train, .n_wars = ntr, .penalty = o.penalty};
-        casus_fit_result fr;
-        if ((st = casus_fit_run(data, &fo, &fr, err)) != CASUS_OK)
-            break;
-        r->n_fits++;
-        casus_jm_params params;
-        memset(&params, 0, sizeof params);
-        memcpy(params.beta, fr.beta, sizeof params.beta);
-        memcpy(params.se, fr.se, sizeof params.se);
-        baselines b;
-        fit_baselines(wp, train, ntr, fr.penalty, &b);
-        clock_t c1 = clock();
-        fit_clock += c1 - c0;
-        for (size_t k = 0; k < nte && st == CASUS_OK; k++) {
-            size_t i = test[k];
-            forecast_baselines(&b, &wp[i]);
-            st = forecast_casus(world, casus_fit_data_war(data, i), &params, &o, &wp[i], &war_p_any[i], err);
-            tested[i] = true;
-        }
-        sim_clock += clock() - c1;
+    /* The folds that run; with more threads than one, several run at once
+     * (each on one thread), else the one fold's compile and trials share
+     * the threads.  Every fold's results depend on the fold alone. */
+    size_t *folds = malloc((n_folds + 1) * sizeof *folds);
+    fold_out *fouts = calloc(n_folds + 1, sizeof *fouts);
+    if (!folds || !fouts) {
+        free(tested), free(war_p_any), free(folds), free(fouts);
+        st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
     }
-    r->fit_seconds = (double)fit_clock / CLOCKS_PER_SEC;
-    r->sim_seconds = (double)sim_clock / CLOCKS_PER_SEC;
+    size_t n_active = 0;
+    for (size_t f = 0; f < n_folds; f++) {
+        size_t ntr = 0, nte = 0;
+        if (fold_sets(&o, wp, nw, only, f, train, &ntr, test, &nte))
+            folds[n_active++] = f;
+    }
+    unsigned threads = o.threads ? o.threads : 1;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    unsigned n_workers = n_active < threads ? (unsigned)n_active : threads;
+    if (n_workers < 1)
+        n_workers = 1;
+    fold_ctx fc = {.world = world, .data = data, .o = &o, .wp = wp, .nw = nw, .only = only, .folds = folds,
+                   .n_folds = n_active, .inner = n_workers > 1 ? 1 : threads, .clock = {.own = n_workers > 1},
+                   .tested = tested, .war_p_any = war_p_any, .out = fouts};
+    atomic_init(&fc.next, 0);
+    {
+        pthread_t tid[MAX_THREADS];
+        unsigned started = 0;
+        bool failed = false;
+        for (unsigned k = 1; k < n_workers; k++) {
+            if (pthread_create(&tid[k], NULL, fold_worker, &fc) != 0) {
+                failed = true;
+                break;
+            }
+            started = k;
+        }
+        fold_worker(&fc);
+        for (unsigned k = 1; k <= started; k++)
+            pthread_join(tid[k], NULL);
+        if (failed && st == CASUS_OK)
+            st = casus_error_set(err, CASUS_IO, NULL, 0, 0, "cannot start a thread");
+    }
+    for (size_t k = 0; k < n_active; k++) {
+        r->n_fits += fouts[k].fitted;
+        r->fit_seconds += fouts[k].fit_s;
+        r->compile_seconds += fouts[k].compile_s;
+        r->sim_seconds += fouts[k].trials_s;
+        if (st == CASUS_OK && fouts[k].st != CASUS_OK) {
+            st = fouts[k].st;
+            if (err)
+                *err = fouts[k].err;
+        }
+    }
+    free(folds), free(fouts);
     if (st != CASUS_OK) {
         free(tested), free(war_p_any);
         goto done;
