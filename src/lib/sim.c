@@ -286,11 +286,28 @@ static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, s
     }
 }
 
+/* Forgets which segments were applied: the obligations were reset. */
+static void new_stamp(const casus_sim *sim, sim_scratch *s)
+{
+    if (++s->stamp == 0) {
+        memset(s->seg_seen, 0, ((size_t)sim->n_segs + 1) * sizeof *s->seg_seen);
+        s->stamp = 1;
+    }
+}
+
 static void apply_pair(const casus_sim *sim, sim_scratch *s, int a, int b)
 {
     size_t slot = ((size_t)s->epoch * (size_t)sim->n + (size_t)a) * (size_t)sim->n + (size_t)b;
     int32_t l = sim->pair_list[slot];
-    apply_hits(sim, s, sim->hits + sim->list_off[l], (size_t)(sim->list_off[l + 1] - sim->list_off[l]));
+    for (int32_t q = sim->list_off[l]; q < sim->list_off[l + 1]; q++) {
+        int32_t g = sim->list_seg[q];
+        /* Since the last reset, obligations only grow and belligerents stay
+         * in: a segment applied once since then sets off nothing new. */
+        if (s->seg_seen[g] == s->stamp)
+            continue;
+        s->seg_seen[g] = s->stamp;
+        apply_hits(sim, s, sim->hits + sim->seg_off[g], (size_t)(sim->seg_off[g + 1] - sim->seg_off[g]));
+    }
 }
 
 static void apply_opening(const casus_sim *sim, sim_scratch *s, int k)
@@ -438,6 +455,7 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
     int32_t n_old = s->n_active;
     s->n_active = 0;
     s->epoch = e;
+    new_stamp(sim, s);
     for (int k = 0; k < sim->n_openings; k++)
         if (s->side[sim->openings[k].attacker] && s->side[sim->openings[k].target] &&
             sim->openings[k].day <= sim->epoch_day[e])
@@ -462,6 +480,7 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
 static void restore(const casus_sim *sim, sim_scratch *s)
 {
     const sim_scratch *t = &sim->tmpl;
+    new_stamp(sim, s);
     for (int32_t q = 0; q < s->n_touched; q++) {
         int i = s->touched_list[q];
         s->touched[i] = 0;
@@ -648,6 +667,8 @@ casus_status casus__sim_scratch_init(const casus_sim *sim, sim_scratch *s, const
     ARR(tie_touched_list, sim->n_ties);
     ARR(dirty, n);
     ARR(dirty_list, n);
+    ARR(seg_seen, sim->n_segs);
+    s->stamp = 1;
     for (int k = 0; k < SIM_EXP_MEMO; k++)
         s->memo_d[k] = NAN; /* equal to no exponent */
     return CASUS_OK;
@@ -677,6 +698,7 @@ void casus__sim_scratch_free(const casus_sim *sim, sim_scratch *s, const casus_m
     FREE(tie_touched_list, sim->n_ties);
     FREE(dirty, n);
     FREE(dirty_list, n);
+    FREE(seg_seen, sim->n_segs);
     memset(s, 0, sizeof *s);
 }
 #undef FREE

@@ -244,6 +244,127 @@ static int cmp_cause(const void *pa, const void *pb)
     return casus__jm_cause_cmp(a, 1, b, 1);
 }
 
+/* ---- interning hit lists ------------------------------------------------- */
+
+/* Distinct sequences, each stored once: of hits (the segments) or of
+ * segment numbers (the lists), in CSR, found again by an open-addressing
+ * table of their FNV-1a hashes.  Sized for the worst case (every sequence
+ * new) up front, so that interning cannot fail. */
+typedef struct interner {
+    int32_t *off;      /* n + 1 */
+    int32_t *len;      /* n: hits in the sequence (a list: over its segments) */
+    sim_hit *hits;     /* segments */
+    int32_t *ids;      /* lists */
+    int32_t n;
+    int32_t *table;    /* cap: sequence number + 1, or 0 */
+    uint64_t *hash;    /* cap */
+    size_t cap, max_items, max_seqs;
+} interner;
+
+static bool interner_init(interner *in, const casus_mem *mem, size_t max_items, size_t max_seqs)
+{
+    memset(in, 0, sizeof *in);
+    in->max_items = max_items;
+    in->max_seqs = max_seqs;
+    in->cap = 16;
+    while (in->cap < 2 * max_seqs)
+        in->cap *= 2;
+    in->off = casus__mem_alloc(mem, (max_seqs + 1) * sizeof *in->off);
+    in->len = casus__mem_alloc(mem, (max_seqs + 1) * sizeof *in->len);
+    in->hits = casus__mem_alloc(mem, (max_items + 1) * sizeof *in->hits);
+    in->ids = casus__mem_alloc(mem, (max_items + 1) * sizeof *in->ids);
+    in->table = casus__mem_alloc(mem, in->cap * sizeof *in->table);
+    in->hash = casus__mem_alloc(mem, in->cap * sizeof *in->hash);
+    if (!in->off || !in->len || !in->hits || !in->ids || !in->table || !in->hash)
+        return false;
+    memset(in->table, 0, in->cap * sizeof *in->table);
+    in->off[0] = 0;
+    return true;
+}
+
+static void interner_free(interner *in, const casus_mem *mem)
+{
+    if (in->off)
+        casus__mem_free(mem, in->off, (in->max_seqs + 1) * sizeof *in->off);
+    if (in->len)
+        casus__mem_free(mem, in->len, (in->max_seqs + 1) * sizeof *in->len);
+    if (in->hits)
+        casus__mem_free(mem, in->hits, (in->max_items + 1) * sizeof *in->hits);
+    if (in->ids)
+        casus__mem_free(mem, in->ids, (in->max_items + 1) * sizeof *in->ids);
+    if (in->table)
+        casus__mem_free(mem, in->table, in->cap * sizeof *in->table);
+    if (in->hash)
+        casus__mem_free(mem, in->hash, in->cap * sizeof *in->hash);
+    memset(in, 0, sizeof *in);
+}
+
+static uint64_t fnv(uint64_t h, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        h ^= (v >> (8 * i)) & 0xff;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/* Finds the sequence of hash h equal to the candidate (by eq), or adds the
+ * candidate, already written after the last sequence, as a new one. */
+static int32_t intern_at(interner *in, uint64_t h, size_t n_items, int32_t len,
+                         bool (*eq)(const interner *, int32_t, size_t))
+{
+    size_t at = (size_t)h & (in->cap - 1);
+    for (; in->table[at]; at = (at + 1) & (in->cap - 1)) {
+        int32_t id = in->table[at] - 1;
+        if (in->hash[at] == h && (size_t)(in->off[id + 1] - in->off[id]) == n_items && eq(in, id, n_items))
+            return id;
+    }
+    int32_t id = in->n++;
+    in->off[id + 1] = in->off[id] + (int32_t)n_items;
+    in->len[id] = len;
+    in->table[at] = id + 1;
+    in->hash[at] = h;
+    return id;
+}
+
+static bool hits_eq(const interner *in, int32_t id, size_t n)
+{
+    const sim_hit *a = in->hits + in->off[id], *b = in->hits + in->off[in->n];
+    for (size_t k = 0; k < n; k++)
+        if (a[k].tie != b[k].tie || a[k].status != b[k].status)
+            return false;
+    return true;
+}
+
+static bool ids_eq(const interner *in, int32_t id, size_t n)
+{
+    return memcmp(in->ids + in->off[id], in->ids + in->off[in->n], n * sizeof *in->ids) == 0;
+}
+
+/* The segment of the n hits written after the last segment's. */
+static int32_t intern_hits(interner *in, size_t n)
+{
+    const sim_hit *c = in->hits + in->off[in->n];
+    uint64_t h = 1469598103934665603u;
+    for (size_t k = 0; k < n; k++)
+        h = fnv(h, (uint64_t)(uint32_t)c[k].tie << 8 | c[k].status);
+    return intern_at(in, h, n, (int32_t)n, hits_eq);
+}
+
+/* The list of segments segs[0 .. n). */
+static int32_t intern_segs(interner *in, const int32_t *segs, int n, const interner *seg_in)
+{
+    int32_t *c = in->ids + in->off[in->n];
+    uint64_t h = 1469598103934665603u;
+    int32_t len = 0;
+    for (int k = 0; k < n; k++) {
+        c[k] = segs[k];
+        h = fnv(h, (uint64_t)(uint32_t)segs[k]);
+        len += seg_in->len[segs[k]];
+    }
+    return intern_at(in, h, (size_t)n, len, ids_eq);
+}
+
 /* ---- compile ----------------------------------------------------------- */
 
 static int cmp_double(const void *pa, const void *pb)
@@ -313,6 +434,7 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     size_t n_keys_cap = 0;
     int32_t *tie_of = NULL;
     size_t n_tie_of = 0;
+    interner seg_in = {0}, list_in = {0};
 
     /* The opening sides must not cross. */
     for (size_t i = 0; i < sc->n_attacks; i++)
@@ -759,38 +881,47 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         sim->n_cause_slots = slot;
 
         /* Hits, epoch-major, slot by slot: the raw hits come in slot order
-         * (the workers' ranges are consecutive).  An evaluated pair slot
-         * gets a list of its own; a copied slot shares the list of the same
-         * pair one epoch before, and a slot with nothing set off list 0,
-         * the empty one. */
+         * (the workers' ranges are consecutive).  An evaluated pair slot's
+         * hits are cut where the role changes into segments, and the slot
+         * gets the list of its segments; segments and lists are interned,
+         * since most attacks on a state set off what every other attack on
+         * it does.  A copied slot shares the list of the same pair one
+         * epoch before, and a slot with nothing set off has list 0, the
+         * empty one.  Applying a list's segments in turn applies its hits in
+         * their order. */
         size_t nn = (size_t)n * (size_t)n;
-        size_t n_stored = 0, n_open_hits = 0, n_lists = 1;
+        size_t n_raw_pair = 0, n_open_hits = 0, n_eval = 0;
         {
             uint32_t prev = UINT32_MAX;
             for (unsigned k = 0; k < n_wk; k++)
                 for (size_t h = 0; h < wks[k].hits.len; h++) {
                     uint32_t sl = CASUS_VEC_AT(&wks[k].hits, raw_hit, h).slot;
                     if (sl < cc.n_pair_slots) {
-                        n_stored++;
-                        n_lists += sl != prev;
+                        n_raw_pair++;
+                        n_eval += sl != prev;
                         prev = sl;
                     } else
                         n_open_hits++;
                 }
-            if (n_stored > INT32_MAX || n_open_hits > INT32_MAX) {
+            if (n_raw_pair > INT32_MAX || n_open_hits > INT32_MAX) {
                 st = casus_error_set(err, CASUS_TOOBIG, sc->file, 0, 0,
                                      "the war's attacks set off more than 2^31 obligations over its epochs");
                 goto fail;
             }
         }
+        if (!interner_init(&seg_in, &sim->mem, n_raw_pair, n_raw_pair + 1) ||
+            !interner_init(&list_in, &sim->mem, n_raw_pair, n_eval + 1))
+            goto oom;
         NEW(sim->pair_list, cc.n_pair_slots);
-        NEW(sim->list_off, n_lists);
-        NEW(sim->hits, n_stored);
         NEW(sim->open_off, cc.n_open_slots);
         NEW(sim->open_hits, n_open_hits);
-        sim->list_off[0] = sim->list_off[1] = 0;
-        int32_t n_list = 1;
-        size_t ph = 0, oh = 0, next_open = 0, findings = 0;
+        /* List 0: no segments. */
+        list_in.off[0] = list_in.off[1] = 0;
+        list_in.len[0] = 0;
+        list_in.n = 1;
+        seg_in.off[0] = 0;
+        size_t oh = 0, next_open = 0, findings = 0;
+        int32_t segs[8];
         {
             unsigned wk_i = 0;
             size_t h_i = 0;
@@ -806,7 +937,7 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     if (kind == SLOT_COPY) {
                         int32_t l = sim->pair_list[sl - nn];
                         sim->pair_list[sl] = l;
-                        findings += (size_t)(sim->list_off[l + 1] - sim->list_off[l]);
+                        findings += list_in.len[l];
                         continue;
                     }
                 } else {
@@ -814,41 +945,56 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     while (next_open <= os)
                         sim->open_off[next_open++] = (int32_t)oh;
                 }
-                size_t first = ph;
+                int n_segs = 0;
+                size_t len = 0;
+                uint8_t role = 0;
                 for (;;) {
                     while (wk_i < n_wk && h_i >= wks[wk_i].hits.len) {
                         wk_i++;
                         h_i = 0;
                     }
-                    if (wk_i >= n_wk)
-                        break;
-                    const raw_hit *x = &CASUS_VEC_AT(&wks[wk_i].hits, raw_hit, h_i);
-                    if (x->slot != sl)
+                    const raw_hit *x = wk_i < n_wk ? &CASUS_VEC_AT(&wks[wk_i].hits, raw_hit, h_i) : NULL;
+                    bool more = x && x->slot == sl;
+                    if (sl < cc.n_pair_slots && len && (!more || x->role != role)) {
+                        /* the segment ends: intern it */
+                        if (n_segs == (int)(sizeof segs / sizeof segs[0])) {
+                            st = casus_error_set(err, CASUS_INVALID, sc->file, 0, 0, "an attack sets off more roles than casus knows");
+                            goto fail;
+                        }
+                        segs[n_segs++] = intern_hits(&seg_in, len);
+                        findings += len;
+                        len = 0;
+                    }
+                    if (!more)
                         break;
                     int32_t tie = tie_of[(size_t)(x->ob - ob0) * 3 + x->cls];
                     sim_hit hit = {tie, (int16_t)sim->ties[tie].obligor, x->status};
-                    if (sl < cc.n_pair_slots)
-                        sim->hits[ph++] = hit;
-                    else
+                    if (sl < cc.n_pair_slots) {
+                        seg_in.hits[seg_in.off[seg_in.n] + len++] = hit;
+                        role = x->role;
+                    } else
                         sim->open_hits[oh++] = hit;
                     h_i++;
                 }
-                if (sl < cc.n_pair_slots) {
-                    if (ph > first) {
-                        sim->pair_list[sl] = n_list;
-                        sim->list_off[++n_list] = (int32_t)ph;
-                        findings += ph - first;
-                    } else
-                        sim->pair_list[sl] = 0;
-                }
+                if (sl < cc.n_pair_slots)
+                    sim->pair_list[sl] = n_segs ? intern_segs(&list_in, segs, n_segs, &seg_in) : 0;
             }
         }
         while (next_open <= cc.n_open_slots)
             sim->open_off[next_open++] = (int32_t)oh;
-        sim->n_lists = n_list;
+        sim->n_segs = seg_in.n;
+        sim->n_lists = list_in.n;
+        sim->seg_off = casus__arena_memdup(&sim->arena, seg_in.off, ((size_t)seg_in.n + 1) * sizeof *seg_in.off);
+        sim->hits = casus__arena_memdup(&sim->arena, seg_in.hits, ((size_t)seg_in.off[seg_in.n] + 1) * sizeof *seg_in.hits);
+        sim->list_off = casus__arena_memdup(&sim->arena, list_in.off, ((size_t)list_in.n + 1) * sizeof *list_in.off);
+        sim->list_seg = casus__arena_memdup(&sim->arena, list_in.ids, ((size_t)list_in.off[list_in.n] + 1) * sizeof *list_in.ids);
+        if (!sim->seg_off || !sim->hits || !sim->list_off || !sim->list_seg)
+            goto oom;
         sim->n_hits = findings;
         sim->n_open_hits = oh;
     }
+    interner_free(&seg_in, &sim->mem);
+    interner_free(&list_in, &sim->mem);
     casus__mem_free(&sim->mem, tie_of, n_tie_of * sizeof *tie_of);
     tie_of = NULL;
     for (unsigned k = 0; k < n_wk; k++)
@@ -927,6 +1073,8 @@ fail:
         casus__mem_free(&sim->mem, keys, n_keys_cap * sizeof *keys);
     if (tie_of)
         casus__mem_free(&sim->mem, tie_of, n_tie_of * sizeof *tie_of);
+    interner_free(&seg_in, &sim->mem);
+    interner_free(&list_in, &sim->mem);
     casus_jm_data_free(jd);
     casus_sim_free(sim);
     return st;

@@ -72,6 +72,8 @@ typedef struct sim_scratch {
     uint8_t *tie_touched;     /* n_ties */
     int32_t *tie_touched_list;
     int32_t n_tie_touched;
+    uint32_t *seg_seen;       /* n_segs: stamp when the segment was last applied */
+    uint32_t stamp;           /* changes whenever obligations are reset (a trial's start, a new epoch's rebuild) */
     uint8_t *dirty;           /* n: g to recompute at the end of the event */
     int32_t *dirty_list;
     int32_t n_dirty;
@@ -112,13 +114,18 @@ struct casus_sim {
     int32_t *neutral_states;  /* states with a neutrality event */
     int n_neutral_states;
     /* hits: per epoch, per ordered pair (a attacks b at b's home), the
-     * index of a list of hits; a pair whose obligations do not change from
-     * one epoch to the next keeps its list.  List 0 is empty. */
+     * index of a list; a list is a sequence of segments, a segment a
+     * sequence of hits, each stored once (most attacks on a state set off
+     * what every other attack on it does).  A pair whose obligations do not
+     * change from one epoch to the next keeps its list.  List 0 is empty. */
     int32_t *pair_list;       /* n_epochs * n * n */
-    int32_t *list_off;        /* n_lists + 1: CSR into hits */
+    int32_t *list_off;        /* n_lists + 1: CSR into list_seg */
+    int32_t *list_seg;
     int32_t n_lists;
+    int32_t *seg_off;         /* n_segs + 1: CSR into hits */
     sim_hit *hits;
-    size_t n_hits;            /* hits over all slots, shared lists counted once per slot */
+    int32_t n_segs;
+    size_t n_hits;            /* hits over all slots, as if each slot had its own */
     /* per epoch, per opening attack */
     int32_t *open_off;        /* n_epochs * n_openings + 1 */
     sim_hit *open_hits;
