@@ -11,10 +11,11 @@
 /* A raw hit before ties are numbered. */
 typedef struct raw_hit {
     uint32_t slot;   /* epoch-major slot: pair or opening */
+    uint32_t ob;     /* the obligation's index among the world's */
+    int32_t rank;    /* the obligation's place in cmp_ob_order (equal when they compare equal) */
     uint8_t cls;
     uint8_t status;
     uint8_t role;    /* casus_role, for the order of a slot's hits */
-    const casus_obligation *ob;
 } raw_hit;
 
 typedef struct compile_ctx {
@@ -25,6 +26,9 @@ typedef struct compile_ctx {
     size_t n_pair_slots;   /* n_epochs * n * n */
     size_t n_open_slots;   /* n_epochs * n_openings */
     uint8_t *changed;      /* n_epochs * n: obligations owed to the state change on that epoch's first day */
+    const casus_obligation *ob0; /* the world's obligations */
+    size_t n_ob;
+    const int32_t *ob_rank; /* per obligation with an obligor among the states: its rank in cmp_ob_order */
 } compile_ctx;
 
 typedef struct worker {
@@ -92,12 +96,10 @@ static casus_truth binding_status(const compile_ctx *c, const casus_binding *b, 
 
 /* The order of casus_who's findings (role, obligor, treaty, article,
  * beneficiary, start, rule): a slot's hits keep it, since the trials apply
- * them in that order. */
-static int cmp_hit_order(const raw_hit *a, const raw_hit *b)
+ * them in that order.  The order without the role, ranked once per compile
+ * (cmp_ob_order); a slot's hits are sorted by role and rank. */
+static int cmp_ob_order(const casus_obligation *x, const casus_obligation *y)
 {
-    if (a->role != b->role)
-        return a->role < b->role ? -1 : 1;
-    const casus_obligation *x = a->ob, *y = b->ob;
     if (x->obligor != y->obligor)
         return x->obligor < y->obligor ? -1 : 1;
     int k = strcmp(x->treaty->id, y->treaty->id);
@@ -113,13 +115,23 @@ static int cmp_hit_order(const raw_hit *a, const raw_hit *b)
     return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
+static int cmp_ob_ptr(const void *pa, const void *pb)
+{
+    return cmp_ob_order(*(const casus_obligation *const *)pa, *(const casus_obligation *const *)pb);
+}
+
+static bool hit_after(const raw_hit *a, const raw_hit *b)
+{
+    return a->role != b->role ? a->role > b->role : a->rank > b->rank;
+}
+
 /* A stable insertion sort of one slot's hits (a few dozen). */
 static void sort_hits(raw_hit *h, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         raw_hit x = h[i];
         size_t j = i;
-        while (j > 0 && cmp_hit_order(&h[j - 1], &x) > 0) {
+        while (j > 0 && hit_after(&h[j - 1], &x)) {
             h[j] = h[j - 1];
             j--;
         }
@@ -203,12 +215,20 @@ static void *work(void *arg)
             casus_truth st = binding_status(c, fd, att.day);
             if (st == CASUS_FAILED)
                 continue;
+            uintptr_t at = (uintptr_t)ob, lo = (uintptr_t)c->ob0;
+            if (!c->ob0 || at < lo || at >= lo + c->n_ob * sizeof *ob) {
+                wk->status = casus_error_set(&wk->err, CASUS_INVALID, NULL, 0, 0,
+                                             "an obligation set off is not one of the world's");
+                break;
+            }
             raw_hit *h = casus__vec_push(&wk->hits, &wk->mem);
             if (!h) {
                 wk->status = casus_error_set(&wk->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
                 break;
             }
-            *h = (raw_hit){(uint32_t)slot, cls, st == CASUS_HELD ? 2 : 1, (uint8_t)fd->role, ob};
+            size_t oi = (size_t)(ob - c->ob0);
+            *h = (raw_hit){.slot = (uint32_t)slot, .ob = (uint32_t)oi, .rank = c->ob_rank[oi], .cls = cls,
+                           .status = st == CASUS_HELD ? 2 : 1, .role = (uint8_t)fd->role};
         }
         if (wk->status == CASUS_OK && wk->hits.len - first > 1)
             sort_hits(&CASUS_VEC_AT(&wk->hits, raw_hit, first), wk->hits.len - first);
@@ -248,7 +268,7 @@ static int cmp_cause(const void *pa, const void *pb)
 
 /* Distinct sequences, each stored once: of hits (the segments) or of
  * segment numbers (the lists), in CSR, found again by an open-addressing
- * table of their FNV-1a hashes.  Sized for the worst case (every sequence
+ * table of their hashes.  Sized for the worst case (every sequence
  * new) up front, so that interning cannot fail. */
 typedef struct interner {
     int32_t *off;      /* n + 1 */
@@ -299,13 +319,11 @@ static void interner_free(interner *in, const casus_mem *mem)
     memset(in, 0, sizeof *in);
 }
 
-static uint64_t fnv(uint64_t h, uint64_t v)
+/* Mixes v into the hash h (a multiply-xorshift step). */
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-    for (int i = 0; i < 8; i++) {
-        h ^= (v >> (8 * i)) & 0xff;
-        h *= 1099511628211u;
-    }
-    return h;
+    h = (h ^ v) * 0x9e3779b97f4a7c15u;
+    return h ^ (h >> 29);
 }
 
 /* Finds the sequence of hash h equal to the candidate (by eq), or adds the
@@ -345,9 +363,9 @@ static bool ids_eq(const interner *in, int32_t id, size_t n)
 static int32_t intern_hits(interner *in, size_t n)
 {
     const sim_hit *c = in->hits + in->off[in->n];
-    uint64_t h = 1469598103934665603u;
+    uint64_t h = 0x243f6a8885a308d3u;
     for (size_t k = 0; k < n; k++)
-        h = fnv(h, (uint64_t)(uint32_t)c[k].tie << 8 | c[k].status);
+        h = mix(h, (uint64_t)(uint32_t)c[k].tie << 8 | c[k].status);
     return intern_at(in, h, n, (int32_t)n, hits_eq);
 }
 
@@ -355,11 +373,11 @@ static int32_t intern_hits(interner *in, size_t n)
 static int32_t intern_segs(interner *in, const int32_t *segs, int n, const interner *seg_in)
 {
     int32_t *c = in->ids + in->off[in->n];
-    uint64_t h = 1469598103934665603u;
+    uint64_t h = 0x243f6a8885a308d3u;
     int32_t len = 0;
     for (int k = 0; k < n; k++) {
         c[k] = segs[k];
-        h = fnv(h, (uint64_t)(uint32_t)segs[k]);
+        h = mix(h, (uint64_t)(uint32_t)segs[k]);
         len += seg_in->len[segs[k]];
     }
     return intern_at(in, h, (size_t)n, len, ids_eq);
@@ -435,6 +453,9 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     int32_t *tie_of = NULL;
     size_t n_tie_of = 0;
     interner seg_in = {0}, list_in = {0};
+    int32_t *ob_rank = NULL;
+    const casus_obligation **ob_order = NULL;
+    size_t n_ob_rank = 0;
 
     /* The opening sides must not cross. */
     for (size_t i = 0; i < sc->n_attacks; i++)
@@ -732,6 +753,37 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                 memset(cc.changed + (size_t)e * (size_t)n, 1, (size_t)n);
         }
     }
+    {
+        /* Ranks of the obligations a hit can name (an obligor among the
+         * states) in the order of a slot's hits. */
+        size_t n_ob = casus_world_obligation_count(w);
+        cc.ob0 = n_ob ? casus_world_obligation_at(w, 0) : NULL;
+        cc.n_ob = n_ob;
+        if (n_ob > UINT32_MAX) {
+            st = casus_error_set(err, CASUS_TOOBIG, sc->file, 0, 0, "the world holds more than 2^32 obligations");
+            goto fail;
+        }
+        n_ob_rank = n_ob + 1;
+        ob_rank = casus__mem_alloc(&sim->mem, n_ob_rank * sizeof *ob_rank);
+        ob_order = casus__mem_alloc(&sim->mem, n_ob_rank * sizeof *ob_order);
+        if (!ob_rank || !ob_order)
+            goto oom;
+        size_t m = 0;
+        for (size_t k = 0; k < n_ob; k++) {
+            ob_rank[k] = -1;
+            if (sidx(sim, cc.ob0[k].obligor) >= 0)
+                ob_order[m++] = &cc.ob0[k];
+        }
+        if (m)
+            qsort(ob_order, m, sizeof *ob_order, cmp_ob_ptr);
+        int32_t r = 0;
+        for (size_t k = 0; k < m; k++) {
+            if (k > 0 && cmp_ob_order(ob_order[k - 1], ob_order[k]) != 0)
+                r++;
+            ob_rank[ob_order[k] - cc.ob0] = r;
+        }
+        cc.ob_rank = ob_rank;
+    }
     size_t total = cc.n_pair_slots + cc.n_open_slots;
     n_wk = threads < 1 ? 1 : threads > 64 ? 64 : threads;
     wks = casus__mem_alloc(&sim->mem, n_wk * sizeof *wks);
@@ -782,13 +834,7 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         for (unsigned k = 0; k < n_wk; k++)
             for (size_t i = 0; i < wks[k].hits.len; i++) {
                 const raw_hit *h = &CASUS_VEC_AT(&wks[k].hits, raw_hit, i);
-                uintptr_t at = (uintptr_t)h->ob, lo = (uintptr_t)ob0;
-                if (!ob0 || at < lo || at >= lo + n_ob * sizeof *ob0) {
-                    st = casus_error_set(err, CASUS_INVALID, sc->file, 0, 0,
-                                         "an obligation set off is not one of the world's");
-                    goto fail;
-                }
-                size_t q = (size_t)(h->ob - ob0) * 3 + h->cls;
+                size_t q = (size_t)h->ob * 3 + h->cls;
                 if (!tie_of[q]) {
                     tie_of[q] = 1;
                     m++;
@@ -967,7 +1013,7 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     }
                     if (!more)
                         break;
-                    int32_t tie = tie_of[(size_t)(x->ob - ob0) * 3 + x->cls];
+                    int32_t tie = tie_of[(size_t)x->ob * 3 + x->cls];
                     sim_hit hit = {tie, (int16_t)sim->ties[tie].obligor, x->status};
                     if (sl < cc.n_pair_slots) {
                         seg_in.hits[seg_in.off[seg_in.n] + len++] = hit;
@@ -1075,6 +1121,10 @@ fail:
         casus__mem_free(&sim->mem, tie_of, n_tie_of * sizeof *tie_of);
     interner_free(&seg_in, &sim->mem);
     interner_free(&list_in, &sim->mem);
+    if (ob_rank)
+        casus__mem_free(&sim->mem, ob_rank, n_ob_rank * sizeof *ob_rank);
+    if (ob_order)
+        casus__mem_free(&sim->mem, ob_order, n_ob_rank * sizeof *ob_order);
     casus_jm_data_free(jd);
     casus_sim_free(sim);
     return st;
