@@ -618,14 +618,14 @@ typedef struct fold_ctx {
     war_pairs *wp;              /* a fold writes the forecasts of its own test wars only */
     size_t nw;
     long only;
-    const size_t *folds;        /* the folds that run */
+    const size_t *folds;        /* the folds that run, longest first */
     size_t n_folds;
     _Atomic size_t next;        /* the next of folds to take */
     unsigned inner;             /* threads for a fold's compile and trials */
     cpu_clock clock;
     bool *tested;
     double *war_p_any;
-    fold_out *out;              /* per fold that runs */
+    fold_out *out;              /* per fold (by number) */
 } fold_ctx;
 
 /* Fits on the training wars and forecasts the test wars of one fold. */
@@ -664,7 +664,7 @@ static void *fold_worker(void *arg)
         size_t k = atomic_fetch_add(&c->next, 1);
         if (k >= c->n_folds)
             break;
-        fold_out *out = &c->out[k];
+        fold_out *out = &c->out[c->folds[k]];
         casus_error_clear(&out->err);
         if (!train || !test)
             out->st = casus_error_set(&out->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
@@ -720,17 +720,31 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
      * (each on one thread), else the one fold's compile and trials share
      * the threads.  Every fold's results depend on the fold alone. */
     size_t *folds = malloc((n_folds + 1) * sizeof *folds);
+    double *fold_cost = malloc((n_folds + 1) * sizeof *fold_cost);
     fold_out *fouts = calloc(n_folds + 1, sizeof *fouts);
-    if (!folds || !fouts) {
-        free(tested), free(war_p_any), free(folds), free(fouts);
+    if (!folds || !fold_cost || !fouts) {
+        free(tested), free(war_p_any), free(folds), free(fold_cost), free(fouts);
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
     size_t n_active = 0;
     for (size_t f = 0; f < n_folds; f++) {
         size_t ntr = 0, nte = 0;
-        if (fold_sets(&o, wp, nw, only, f, train, &ntr, test, &nte))
-            folds[n_active++] = f;
+        if (!fold_sets(&o, wp, nw, only, f, train, &ntr, test, &nte))
+            continue;
+        /* Longest first, so that no long fold starts last: the work grows
+         * with a war's days and states at risk. */
+        double cost = 0;
+        for (size_t k = 0; k < nte; k++)
+            cost += (double)casus_fit_data_war(data, test[k])->history->length * (double)(wp[test[k]].n + 1);
+        size_t at = n_active++;
+        while (at > 0 && fold_cost[at - 1] < cost) {
+            folds[at] = folds[at - 1];
+            fold_cost[at] = fold_cost[at - 1];
+            at--;
+        }
+        folds[at] = f;
+        fold_cost[at] = cost;
     }
     unsigned threads = o.threads ? o.threads : 1;
     if (threads > MAX_THREADS)
@@ -759,18 +773,18 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         if (failed && st == CASUS_OK)
             st = casus_error_set(err, CASUS_IO, NULL, 0, 0, "cannot start a thread");
     }
-    for (size_t k = 0; k < n_active; k++) {
-        r->n_fits += fouts[k].fitted;
-        r->fit_seconds += fouts[k].fit_s;
-        r->compile_seconds += fouts[k].compile_s;
-        r->sim_seconds += fouts[k].trials_s;
-        if (st == CASUS_OK && fouts[k].st != CASUS_OK) {
-            st = fouts[k].st;
+    for (size_t f = 0; f < n_folds; f++) {
+        r->n_fits += fouts[f].fitted;
+        r->fit_seconds += fouts[f].fit_s;
+        r->compile_seconds += fouts[f].compile_s;
+        r->sim_seconds += fouts[f].trials_s;
+        if (st == CASUS_OK && fouts[f].st != CASUS_OK) {
+            st = fouts[f].st;
             if (err)
-                *err = fouts[k].err;
+                *err = fouts[f].err;
         }
     }
-    free(folds), free(fouts);
+    free(folds), free(fold_cost), free(fouts);
     if (st != CASUS_OK) {
         free(tested), free(war_p_any);
         goto done;
