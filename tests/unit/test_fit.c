@@ -205,3 +205,63 @@ Test(fit, backtest_forecasts_do_not_see_the_held_out_war, .timeout = 600)
     json_decref(b);
     rm_temp_dir(dir);
 }
+
+/* The war file's header and the rows of the listed wars only (a new string). */
+static char *wars_only(const char *text, const int *wars, size_t n_wars)
+{
+    char *out = malloc(strlen(text) + 1);
+    cr_assert_not_null(out);
+    size_t o = 0;
+    const char *line = text;
+    bool header = true;
+    while (*line) {
+        const char *end = strchr(line, '\r');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        bool keep = header;
+        for (size_t k = 0; k < n_wars && !keep; k++)
+            keep = atoi(line) == wars[k] && line[0] != '\n';
+        if (keep) {
+            memcpy(out + o, line, len);
+            o += len;
+        }
+        header = false;
+        line += len;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static char *backtest_bytes(const char *data, const char *split, const char *war, const char *threads)
+{
+    run_result r = war ? run_casus("backtest", "--war", war, "--trials", "300", "--threads", threads, "--format", "json",
+                                   "--data", data, NULL)
+                       : run_casus("backtest", "--split", split, "--trials", "300", "--threads", threads, "--format",
+                                   "json", "--data", data, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *out = strdup(r.out);
+    run_free(&r);
+    return out;
+}
+
+/* The same bytes for any --threads: held-out wars run several at a time,
+ * and one war's trials split over threads.  (Six short wars, so that the
+ * test stays quick under the sanitizers.) */
+Test(fit, backtest_threads_give_identical_bytes, .timeout = 600)
+{
+    size_t len;
+    char *orig = slurp_test_data(CASUS_WARS_FILE, &len);
+    static const int wars[] = {1, 4, 7, 10, 155, 13};
+    char *text = wars_only(orig, wars, sizeof wars / sizeof wars[0]);
+    char *dir = data_copy(text);
+    free(orig);
+    free(text);
+    char *a = backtest_bytes(dir, "war", NULL, "1"), *b = backtest_bytes(dir, "war", NULL, "3");
+    cr_expect_str_eq(a, b, "--split war: --threads 1 and 3 differ");
+    cr_expect(strstr(a, "\"wars\": 6"), "six held-out wars expected");
+    char *c = backtest_bytes(dir, "era", NULL, "1"), *d = backtest_bytes(dir, "era", NULL, "2");
+    cr_expect_str_eq(c, d, "--split era: --threads 1 and 2 differ");
+    char *e = backtest_bytes(dir, NULL, "155", "1"), *f = backtest_bytes(dir, NULL, "155", "4");
+    cr_expect_str_eq(e, f, "--war 155: --threads 1 and 4 differ");
+    free(a), free(b), free(c), free(d), free(e), free(f);
+    rm_temp_dir(dir);
+}
