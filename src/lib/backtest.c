@@ -518,30 +518,64 @@ static double stat_fn(void *ud, const double *w, size_t n)
     }
 }
 
-static void score_all(casus_bt_result *r, const double *war_p_any_models, const unsigned char *war_obs)
+/* The bootstrap intervals: one job per model and statistic, independent of
+ * each other, run on the back-test's threads. */
+typedef struct boot_ctx {
+    casus_bt_result *r;
+    const double *p;            /* NM * n */
+    const unsigned char *y;
+    const int *g;
+    _Atomic int next;
+} boot_ctx;
+
+static void *boot_worker(void *arg)
+{
+    boot_ctx *c = arg;
+    casus_bt_result *r = c->r;
+    for (;;) {
+        int j = atomic_fetch_add(&c->next, 1);
+        if (j >= NM * 4)
+            break;
+        int m = j / 4, which = j % 4;
+        casus_bt_scores *s = &r->scores[m];
+        double *ci[4] = {s->brier_ci, s->log_ci, s->auc_within_ci, s->ap_ci};
+        stat_ctx sc = {c->p + (size_t)m * r->n_pairs, c->y, c->g, which};
+        if (casus_score_bootstrap(c->g, r->n_pairs, r->n_wars, r->opts.bootstrap, r->opts.seed, 0.95, stat_fn, &sc,
+                                  &ci[which][0], &ci[which][1]) != CASUS_OK)
+            ci[which][0] = ci[which][1] = NAN;
+    }
+    return NULL;
+}
+
+static void score_all(casus_bt_result *r, const double *war_p_any_models, const unsigned char *war_obs,
+                      unsigned threads)
 {
     size_t n = r->n_pairs;
-    double *p = malloc((n + 1) * sizeof *p);
+    double *pm = malloc((NM * n + 1) * sizeof *pm);
     unsigned char *y = malloc(n + 1);
     int *g = malloc((n + 1) * sizeof *g);
-    if (!p || !y || !g) {
-        free(p), free(y), free(g);
+    if (!pm || !y || !g) {
+        free(pm), free(y), free(g);
         return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const casus_bt_pair *q = &r->pairs[i];
+        y[i] = q->joined;
+        /* the held-out war's position among the scored wars */
+        size_t k = 0;
+        while (k < r->n_wars && r->war_numbers[k] != q->war)
+            k++;
+        g[i] = (int)k;
     }
     for (int m = 0; m < NM; m++) {
         casus_bt_scores *s = &r->scores[m];
+        double *p = pm + (size_t)m * n;
         size_t side_n = 0, side_ok = 0;
         s->joiners_forecast = 0;
         for (size_t i = 0; i < n; i++) {
             const casus_bt_pair *q = &r->pairs[i];
             p[i] = q->p[m];
-            y[i] = q->joined;
             s->joiners_forecast += q->p[m];
-            /* the held-out war's position among the scored wars */
-            size_t k = 0;
-            while (k < r->n_wars && r->war_numbers[k] != q->war)
-                k++;
-            g[i] = (int)k;
             if (q->joined) {
                 side_n++;
                 side_ok += (q->p_side1[m] > 0.5 ? 1 : 2) == q->joined_side;
@@ -554,16 +588,22 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
         s->average_precision = casus_score_average_precision(p, y, n);
         s->side_accuracy = side_n ? (double)side_ok / (double)side_n : NAN;
         s->war_auc = casus_score_auc(&war_p_any_models[(size_t)m * r->n_wars], war_obs, r->n_wars);
-        double *ci[4] = {s->brier_ci, s->log_ci, s->auc_within_ci, s->ap_ci};
-        for (int which = 0; which < 4; which++) {
-            stat_ctx c = {p, y, g, which};
-            if (casus_score_bootstrap(g, n, r->n_wars, r->opts.bootstrap, r->opts.seed, 0.95, stat_fn, &c, &ci[which][0],
-                                      &ci[which][1]) != CASUS_OK)
-                ci[which][0] = ci[which][1] = NAN;
-        }
         if (m == CASUS_BT_CASUS)
             casus_score_reliability(p, y, n, 10, r->reliability);
     }
+    boot_ctx bc = {.r = r, .p = pm, .y = y, .g = g};
+    atomic_init(&bc.next, 0);
+    unsigned nt = threads < 1 ? 1 : threads > NM * 4 ? NM * 4 : threads;
+    pthread_t tid[NM * 4];
+    unsigned started = 0;
+    for (unsigned k = 1; k < nt; k++) {
+        if (pthread_create(&tid[k], NULL, boot_worker, &bc) != 0)
+            break; /* the calling thread does the rest */
+        started = k;
+    }
+    boot_worker(&bc);
+    for (unsigned k = 1; k <= started; k++)
+        pthread_join(tid[k], NULL);
     for (int m = 1; m < NM; m++) {
         r->scores[m].skill_brier = casus_score_skill(r->scores[m].brier, r->scores[CASUS_BT_CLIMATOLOGY].brier);
         r->scores[m].skill_log = casus_score_skill(r->scores[m].log_score, r->scores[CASUS_BT_CLIMATOLOGY].log_score);
@@ -575,7 +615,7 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
             int b = (int)(r->pairs[i].pit * 10);
             r->pit_hist[b > 9 ? 9 : b < 0 ? 0 : b]++;
         }
-    free(p), free(y), free(g);
+    free(pm), free(y), free(g);
 }
 
 /* ---- the folds ------------------------------------------------------------ */
@@ -830,7 +870,7 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         k++;
     }
     r->base_rate = r->n_pairs ? (double)r->n_joiners / (double)r->n_pairs : NAN;
-    score_all(r, p_any, war_obs);
+    score_all(r, p_any, war_obs, threads);
     free(tested), free(war_p_any), free(war_obs);
 done:
     for (size_t i = 0; wp && i < nw; i++) {
