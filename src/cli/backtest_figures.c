@@ -20,7 +20,7 @@ const cli_report_figure cli_report_figures[] = {
     {"separation", "Separation plot of casus: every state at risk, sorted by its forecast (the black line); "
                    "the red stripes are the states that joined"},
     {"joiners", "Joiners per war: casus's forecast number (sum of P(joins)) against the observed number, "
-                "one point per war, the ten farthest from the diagonal numbered"},
+                "one point per war, the wars farthest from the diagonal numbered"},
     {"pit", "PIT of the entry days of joiners under casus's forecast; flat when calibrated"},
 };
 const size_t cli_report_n_figures = sizeof cli_report_figures / sizeof cli_report_figures[0];
@@ -120,8 +120,8 @@ static void model_names(const char **names, PLINT *colours)
 
 static void draw_reliability(const casus_bt_result *r)
 {
-    double *p = malloc((r->n_pairs + 1) * sizeof *p);
-    unsigned char *y = malloc(r->n_pairs + 1);
+    double *p = calloc(r->n_pairs + 1, sizeof *p);
+    unsigned char *y = calloc(r->n_pairs + 1, 1);
     if (!p || !y) {
         free(p);
         free(y);
@@ -131,7 +131,7 @@ static void draw_reliability(const casus_bt_result *r)
     for (size_t i = 0; i < r->n_pairs; i++)
         y[i] = r->pairs[i].joined;
     /* Upper panel: observed rate against mean forecast. */
-    plvpor(0.1, 0.7, 0.38, 0.93);
+    plvpor(0.1, 0.7, 0.43, 0.93);
     plwind(0, 1, 0, 1);
     grid(0.1, 0.2);
     plcol0(COL_MID);
@@ -174,8 +174,8 @@ static void draw_reliability(const casus_bt_result *r)
     for (int b = 0; b < 10; b++)
         if (r->reliability[b].count > max_count)
             max_count = r->reliability[b].count;
-    double top = ceil(log10((double)max_count) + 0.35);
-    plvpor(0.1, 0.7, 0.1, 0.28);
+    double top = ceil(log10((double)max_count) + 0.5);
+    plvpor(0.1, 0.7, 0.1, 0.33);
     plwind(0, 1, 0, top);
     for (int b = 0; b < 10; b++) {
         size_t c = r->reliability[b].count;
@@ -189,7 +189,7 @@ static void draw_reliability(const casus_bt_result *r)
         char label[32];
         snprintf(label, sizeof label, "%zu", c);
         plcol0(COL_FG);
-        plptex((lo + hi) / 2, h + top * 0.04, 1, 0, 0.5, label);
+        plptex((lo + hi) / 2, h + top * 0.1, 1, 0, 0.5, label);
     }
     plcol0(COL_FG);
     plbox("bcnst", 0.1, 0, "bclnstv", 1, 0);
@@ -221,7 +221,7 @@ static int by_key_asc(const void *a, const void *b)
  * same on every run). */
 static size_t *order_by(const double *key, size_t n, bool descending)
 {
-    size_t *idx = malloc((n + 1) * sizeof *idx);
+    size_t *idx = calloc(n + 1, sizeof *idx);
     if (!idx)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -232,23 +232,73 @@ static size_t *order_by(const double *key, size_t n, bool descending)
     return idx;
 }
 
+/* The precision-recall curve of model m into xs, ys (n + 2 each): one
+ * point after each block of tied forecasts, since the threshold moves past
+ * the whole block at once, and a first point at recall 0.  Returns the
+ * number of points; -1 out of memory. */
+static long pr_curve(const casus_bt_result *r, int m, double *p, PLFLT *xs, PLFLT *ys)
+{
+    size_t n = r->n_pairs;
+    if (r->n_joiners == 0 || n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        p[i] = r->pairs[i].p[m];
+    size_t *idx = order_by(p, n, true);
+    if (!idx)
+        return -1;
+    long k = 0;
+    size_t tp = 0, fp = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b < n && p[idx[b]] == p[idx[a]]) {
+            if (r->pairs[idx[b]].joined)
+                tp++;
+            else
+                fp++;
+            b++;
+        }
+        double precision = (double)tp / (double)(tp + fp), recall = (double)tp / (double)r->n_joiners;
+        if (k == 0) {
+            xs[k] = 0;
+            ys[k] = precision;
+            k++;
+        }
+        xs[k] = recall;
+        ys[k] = precision;
+        k++;
+        a = b;
+    }
+    free(idx);
+    return k;
+}
+
 static void draw_precision_recall(const casus_bt_result *r)
 {
     size_t n = r->n_pairs;
-    double *p = malloc((n + 1) * sizeof *p);
-    PLFLT *xs = malloc((n + 2) * sizeof *xs), *ys = malloc((n + 2) * sizeof *ys);
+    double *p = calloc(n + 1, sizeof *p);
+    PLFLT *xs = calloc(n + 2, sizeof *xs), *ys = calloc(n + 2, sizeof *ys);
     if (!p || !xs || !ys) {
-        free(p);
-        free(xs);
-        free(ys);
         out_of_memory = true;
-        return;
+        goto done;
     }
+    /* The vertical range: up to the highest precision any curve reaches
+     * (at least 0.2), so that curves near the base rate are not flattened. */
+    double top = 0.2;
+    for (int m = 0; m < CASUS_BT_MODEL_COUNT; m++) {
+        long k = pr_curve(r, m, p, xs, ys);
+        if (k < 0) {
+            out_of_memory = true;
+            goto done;
+        }
+        for (long i = 0; i < k; i++)
+            top = fmax(top, ys[i]);
+    }
+    top = fmin(1.0, ceil(top * 10.5) / 10);
     plvpor(0.1, 0.62, 0.1, 0.92);
-    plwind(0, 1, 0, 1);
-    grid(0.1, 0.1);
+    plwind(0, 1, 0, top);
+    grid(0.1, top > 0.5 ? 0.1 : 0.05);
     plcol0(COL_FG);
-    plbox("bcnst", 0.1, 0, "bcnstv", 0.1, 0);
+    plbox("bcnst", 0.1, 0, "bcnstv", top > 0.5 ? 0.1 : 0.05, 0);
     pllab("recall (share of the joiners above the threshold)", "precision (share of joiners above it)",
           "Precision-recall (AP: average precision)");
     plcol0(COL_MID);
@@ -262,47 +312,20 @@ static void draw_precision_recall(const casus_bt_result *r)
     for (int m = CASUS_BT_MODEL_COUNT - 1; m >= 0; m--) {
         snprintf(labels[m], sizeof labels[m], "%s (AP %.3f)", names[m], r->scores[m].average_precision);
         names[m] = labels[m];
-        if (r->n_joiners == 0)
-            continue;
-        for (size_t i = 0; i < n; i++)
-            p[i] = r->pairs[i].p[m];
-        size_t *idx = order_by(p, n, true);
-        if (!idx) {
+        long k = pr_curve(r, m, p, xs, ys);
+        if (k < 0) {
             out_of_memory = true;
-            return;
+            goto done;
         }
-        /* One point after each block of tied forecasts: the threshold
-         * moves past the whole block at once. */
-        PLINT k = 0;
-        size_t tp = 0, fp = 0;
-        for (size_t a = 0; a < n;) {
-            size_t b = a;
-            while (b < n && p[idx[b]] == p[idx[a]]) {
-                if (r->pairs[idx[b]].joined)
-                    tp++;
-                else
-                    fp++;
-                b++;
-            }
-            double precision = (double)tp / (double)(tp + fp), recall = (double)tp / (double)r->n_joiners;
-            if (k == 0) {
-                xs[k] = 0;
-                ys[k] = precision;
-                k++;
-            }
-            xs[k] = recall;
-            ys[k] = precision;
-            k++;
-            a = b;
-        }
-        free(idx);
         plcol0(colours[m]);
         plwidth(m == CASUS_BT_CASUS ? 2.5 : 1.5);
-        plline(k, xs, ys);
+        if (k > 1)
+            plline((PLINT)k, xs, ys);
     }
     plwidth(1);
     plcol0(COL_FG);
     legend(PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, CASUS_BT_MODEL_COUNT, names, colours, false);
+done:
     free(p);
     free(xs);
     free(ys);
@@ -313,21 +336,17 @@ static void draw_precision_recall(const casus_bt_result *r)
 static void draw_separation(const casus_bt_result *r)
 {
     size_t n = r->n_pairs;
-    double *p = malloc((n + 1) * sizeof *p);
-    PLFLT *xs = malloc((n + 1) * sizeof *xs), *ys = malloc((n + 1) * sizeof *ys);
+    double *p = calloc(n + 1, sizeof *p);
+    PLFLT *xs = calloc(n + 1, sizeof *xs), *ys = calloc(n + 1, sizeof *ys);
     size_t *idx = NULL;
-    if (!p || !xs || !ys) {
-        free(p);
-        free(xs);
-        free(ys);
-        out_of_memory = true;
-        return;
+    if (p && xs && ys) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = r->pairs[i].p[CASUS_BT_CASUS];
+        idx = order_by(p, n, false);
     }
-    for (size_t i = 0; i < n; i++)
-        p[i] = r->pairs[i].p[CASUS_BT_CASUS];
-    if (!(idx = order_by(p, n, false))) {
+    if (!idx) {
         out_of_memory = true;
-        return;
+        goto done;
     }
     double xmax = n ? (double)n : 1;
     plvpor(0.1, 0.9, 0.14, 0.9);
@@ -353,13 +372,12 @@ static void draw_separation(const casus_bt_result *r)
     if (n > 1)
         plline((PLINT)n, xs, ys);
     plwidth(1);
-    /* The expected number of joiners, counted from the right: where the
-     * stripes would begin if the forecasts were sharp and right. */
     plbox("bcnst", 0, 0, "bcnstv", 0.2, 0);
     char title[160];
     snprintf(title, sizeof title, "Separation plot of casus: %zu states at risk, %zu joined (red), %.1f forecast", n,
              r->n_joiners, r->scores[CASUS_BT_CASUS].joiners_forecast);
     pllab("states at risk, sorted by casus's P(joins)", "P(joins)", title);
+done:
     free(p);
     free(xs);
     free(ys);
@@ -370,15 +388,12 @@ static void draw_separation(const casus_bt_result *r)
 
 static void draw_joiners(const casus_bt_result *r)
 {
-    size_t n = r->n_wars;
-    PLFLT *xs = malloc((n + 1) * sizeof *xs), *ys = malloc((n + 1) * sizeof *ys);
-    double *miss = malloc((n + 1) * sizeof *miss);
+    size_t n = r->n_wars, *idx = NULL;
+    PLFLT *xs = calloc(n + 1, sizeof *xs), *ys = calloc(n + 1, sizeof *ys);
+    double *miss = calloc(n + 1, sizeof *miss);
     if (!xs || !ys || !miss) {
-        free(xs);
-        free(ys);
-        free(miss);
         out_of_memory = true;
-        return;
+        goto done;
     }
     double top = 1;
     for (size_t k = 0; k < n; k++) {
@@ -402,19 +417,33 @@ static void draw_joiners(const casus_bt_result *r)
     plcol0(COL_MODEL + CASUS_BT_CASUS);
     plssym(0, 1.1);
     plstring((PLINT)n, xs, ys, "#(850)");
-    size_t *idx = order_by(miss, n, true);
-    if (!idx) {
+    if (!(idx = order_by(miss, n, true))) {
         out_of_memory = true;
-        return;
+        goto done;
     }
+    /* The ten wars farthest from the diagonal get their number, unless
+     * the label would fall on one already written (the table of joiners
+     * per war in report.md has them all). */
     plcol0(COL_FG);
     plschr(0, 0.75);
+    PLFLT done_x[10], done_y[10];
+    size_t n_done = 0;
     for (size_t k = 0; k < n && k < 10; k++) {
+        double x = xs[idx[k]], y = ys[idx[k]];
+        bool clash = false;
+        for (size_t j = 0; j < n_done; j++)
+            clash |= fabs(done_x[j] - x) < top * 0.05 && fabs(done_y[j] - y) < top * 0.03;
+        if (clash)
+            continue;
         char label[16];
         snprintf(label, sizeof label, " %d", r->war_numbers[idx[k]]);
-        plptex(xs[idx[k]], ys[idx[k]], 1, 0, 0, label);
+        plptex(x, y, 1, 0, 0, label);
+        done_x[n_done] = x;
+        done_y[n_done] = y;
+        n_done++;
     }
     plschr(0, 0.95);
+done:
     free(idx);
     free(xs);
     free(ys);
