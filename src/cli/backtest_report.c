@@ -207,56 +207,63 @@ static void write_obligations(FILE *fp, const cli_fit_env *env, const casus_fit_
         fputs("\n(The obligations could not be evaluated: out of memory.)\n", fp);
         return;
     }
+    /* Two passes: first the obligations that pull a state into the war
+     * (defend the target, join the attacker), then the others (neutrality,
+     * refraining, consultation), so that the table's rows go to the pulls. */
     size_t rows = 0, more = 0;
-    for (size_t a = 0; a < fw->n_openings; a++) {
-        const casus_binding *bs = NULL;
-        size_t nb = 0;
-        if (casus_who_eval(env->world, &fw->openings[a], 0, scratch, &bs, &nb, &err) != CASUS_OK)
-            continue;
-        for (size_t i = 0; i < nb; i++) {
-            const casus_binding *bd = &bs[i];
-            const casus_obligation *ob = bd->obligation;
-            const char *treaty = ob->treaty && ob->treaty->id ? ob->treaty->id : "?";
-            const char *article = ob->article && ob->article->number ? ob->article->number : "-";
-            const char *status = bd->status == CASUS_HELD ? "binding" : "conditional";
-            bool pull = bd->role == CASUS_ROLE_DEFEND_TARGET || bd->role == CASUS_ROLE_JOIN_ATTACKER;
-            if (pull) {
-                int attacker_side = 0;
-                for (size_t b = 0; b < fw->history->n_day0; b++)
-                    if (fw->history->belligerents[b].ccode == fw->openings[a].attacker)
-                        attacker_side = model_side(fw, fw->history->belligerents[b].side);
-                int toward = bd->role == CASUS_ROLE_JOIN_ATTACKER ? attacker_side : 3 - attacker_side;
-                size_t j = 0;
-                while (j < *n_pulls && pulls[j].ccode != bd->obligor)
-                    j++;
-                if (j == *n_pulls && j < max_pulls) {
-                    day0_pull *pp = &pulls[(*n_pulls)++];
-                    memset(pp, 0, sizeof *pp);
-                    pp->ccode = bd->obligor;
-                    snprintf(pp->treaty, sizeof pp->treaty, "%s", treaty);
-                    snprintf(pp->article, sizeof pp->article, "%s", article);
-                    pp->toward_side = toward;
-                    pp->binding = bd->status == CASUS_HELD;
-                } else if (j < *n_pulls && !pulls[j].binding && bd->status == CASUS_HELD) {
-                    pulls[j].binding = true; /* a binding pull outranks a conditional one */
-                    snprintf(pulls[j].treaty, sizeof pulls[j].treaty, "%s", treaty);
-                    snprintf(pulls[j].article, sizeof pulls[j].article, "%s", article);
-                    pulls[j].toward_side = toward;
-                }
-            }
-            if (rows >= MAX_OBLIGATIONS) {
-                more++;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t a = 0; a < fw->n_openings; a++) {
+            const casus_binding *bs = NULL;
+            size_t nb = 0;
+            if (casus_who_eval(env->world, &fw->openings[a], 0, scratch, &bs, &nb, &err) != CASUS_OK)
                 continue;
+            for (size_t i = 0; i < nb; i++) {
+                const casus_binding *bd = &bs[i];
+                const casus_obligation *ob = bd->obligation;
+                const char *treaty = ob->treaty && ob->treaty->id ? ob->treaty->id : "?";
+                const char *article = ob->article && ob->article->number ? ob->article->number : "-";
+                const char *status = bd->status == CASUS_HELD ? "binding" : "conditional";
+                bool pull = bd->role == CASUS_ROLE_DEFEND_TARGET || bd->role == CASUS_ROLE_JOIN_ATTACKER;
+                if (pull != (pass == 0))
+                    continue;
+                if (pull) {
+                    int attacker_side = 0;
+                    for (size_t b = 0; b < fw->history->n_day0; b++)
+                        if (fw->history->belligerents[b].ccode == fw->openings[a].attacker)
+                            attacker_side = model_side(fw, fw->history->belligerents[b].side);
+                    int toward = bd->role == CASUS_ROLE_JOIN_ATTACKER ? attacker_side : 3 - attacker_side;
+                    size_t j = 0;
+                    while (j < *n_pulls && pulls[j].ccode != bd->obligor)
+                        j++;
+                    if (j == *n_pulls && j < max_pulls) {
+                        day0_pull *pp = &pulls[(*n_pulls)++];
+                        memset(pp, 0, sizeof *pp);
+                        pp->ccode = bd->obligor;
+                        snprintf(pp->treaty, sizeof pp->treaty, "%s", treaty);
+                        snprintf(pp->article, sizeof pp->article, "%s", article);
+                        pp->toward_side = toward;
+                        pp->binding = bd->status == CASUS_HELD;
+                    } else if (j < *n_pulls && !pulls[j].binding && bd->status == CASUS_HELD) {
+                        pulls[j].binding = true; /* a binding pull outranks a conditional one */
+                        snprintf(pulls[j].treaty, sizeof pulls[j].treaty, "%s", treaty);
+                        snprintf(pulls[j].article, sizeof pulls[j].article, "%s", article);
+                        pulls[j].toward_side = toward;
+                    }
+                }
+                if (rows >= MAX_OBLIGATIONS) {
+                    more++;
+                    continue;
+                }
+                if (rows == 0)
+                    fputs("\n| attack | obligor | treaty | article | role | status |\n"
+                          "| --- | --- | --- | --- | --- | --- |\n",
+                          fp);
+                char b1[12], b2[12], b3[12];
+                fprintf(fp, "| %s on %s | %s | %s | %s | %s | %s |\n", abb(env, fw->openings[a].attacker, b1),
+                        abb(env, fw->openings[a].target, b2), abb(env, bd->obligor, b3), treaty, article,
+                        casus_role_str(bd->role), status);
+                rows++;
             }
-            if (rows == 0)
-                fputs("\n| attack | obligor | treaty | article | role | status |\n"
-                      "| --- | --- | --- | --- | --- | --- |\n",
-                      fp);
-            char b1[12], b2[12], b3[12];
-            fprintf(fp, "| %s on %s | %s | %s | %s | %s | %s |\n", abb(env, fw->openings[a].attacker, b1),
-                    abb(env, fw->openings[a].target, b2), abb(env, bd->obligor, b3), treaty, article,
-                    casus_role_str(bd->role), status);
-            rows++;
         }
     }
     if (rows == 0)
@@ -388,8 +395,8 @@ static void write_war(FILE *fp, const cli_fit_env *env, const casus_bt_result *r
                 continue;
             char buf[12];
             const day0_pull *pl = find_pull(pulls, n_pulls, p->ccode);
-            fprintf(fp, "%s %s %.2f%s%s%s", listed ? "," : " (", abb(env, p->ccode, buf), p->p[CASUS_BT_CASUS],
-                    pl ? ", pulled by " : "", pl ? pl->treaty : "", "");
+            fprintf(fp, "%s%s %.2f%s%s", listed ? ", " : " (", abb(env, p->ccode, buf), p->p[CASUS_BT_CASUS],
+                    pl ? " pulled by " : "", pl ? pl->treaty : "");
             listed++;
         }
         fputs(listed ? ")" : "", fp);
@@ -400,9 +407,10 @@ static void write_war(FILE *fp, const cli_fit_env *env, const casus_bt_result *r
         fprintf(fp, "casus forecast %.1f entrants where %zu came; %zu of the joiners got P(joins) below 0.1", forecast,
                 r->war_observed[wl->k], low);
         if (low)
-            fprintf(fp, ": %zu of them had no defence or join obligation set off on day 0, and %zu were no "
-                        "candidate of the join model on day 0 (no row: nothing tied them to the opening belligerents)",
-                    unpulled, not_candidate);
+            fprintf(fp, ": %zu of them were pulled by a defence or join obligation set off on day 0 and still got "
+                        "little from the fitted hazard, %zu by none; %zu were no candidate of the join model on day 0 "
+                        "(no row: nothing tied them to the opening belligerents)",
+                    low - unpulled, unpulled, not_candidate);
         fputs(".", fp);
     } else {
         fprintf(fp, "the count is about right (%.1f forecast, %zu observed), but the forecasts fall on the wrong "
@@ -568,10 +576,14 @@ static int write_file(const char *path, const cli_fit_env *env, const casus_bt_r
  * does not exist, else file by file (each rename atomic). */
 static int commit(cli_report *rep)
 {
-    if (rename(rep->tmp, rep->dir) == 0)
-        return 0;
-    if (errno != EEXIST && errno != ENOTEMPTY)
-        return -1;
+    struct stat st;
+    if (stat(rep->dir, &st) != 0) {
+        if (rename(rep->tmp, rep->dir) == 0)
+            return 0;
+        /* Made meanwhile by someone else: fill it file by file. */
+        if (errno != EEXIST && errno != ENOTEMPTY)
+            return -1;
+    }
     char from[4200], to[4200];
     snprintf(from, sizeof from, "%s/report.md", rep->tmp);
     snprintf(to, sizeof to, "%s/report.md", rep->dir);
