@@ -5,7 +5,8 @@
  *
  * The pledges are evaluated by casus_who (casus/who.h) on each attack of
  * the war, taken from COW's directed dyadic war data (who initiated each
- * dyad, and when); what the members then did comes from the war history
+ * dyad, and when), at the place casus/warplaces.h gives for it (else the
+ * target's home); what the members then did comes from the war history
  * (casus/history.h).  docs/reliability.md states the rules and compares
  * the rates with Leeds, Long & Mitchell (2000) and Berkemeier & Fuhrmann
  * (2018).

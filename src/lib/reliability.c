@@ -14,6 +14,7 @@
 #include "casus/history.h"
 #include "casus/reliability.h"
 #include "internal.h"
+#include "who_internal.h"
 
 /* The eras of Berkemeier & Fuhrmann (2018): before and after 1945. */
 #define ERA_SPLIT 1945
@@ -222,10 +223,7 @@ static const char *where_text(const casus_attack *at, char *buf, size_t size)
     const casus_place *p = at->place;
     if (!p)
         return "";
-    bool own = p->sovereign == at->target || p->administrator == at->target;
-    for (size_t i = 0; i < p->n_claimants; i++)
-        own |= p->claimants[i] == at->target;
-    snprintf(buf, size, own ? " in %s" : " (its forces in %s)", p->name);
+    snprintf(buf, size, casus__place_of(p, at->target) ? " in %s" : " (its forces in %s)", p->name);
     return buf;
 }
 
