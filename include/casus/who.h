@@ -152,7 +152,7 @@ CASUS_EXTERN casus_status casus_who_eval(const casus_world *world, const casus_a
 /* One evaluated condition, in words. */
 typedef struct casus_trace {
     const char *what;   /* "place", "adversary", "in force", "trigger", ... */
-    const char *detail; /* the condition in words and why it held or failed */
+    const char *detail; /* the condition in words and why it held or failed, whole */
     casus_truth truth;
 } casus_trace;
 
