@@ -287,4 +287,23 @@ Test(who, an_attack_on_forces_abroad_is_evaluated_where_they_are)
     cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL | CASUS_WHO_ABROAD, &r, &err), CASUS_OK, "%s", err.message);
     cr_expect_eq(must_find(r, "AUL", "USA", "anzus-1951", CASUS_KIND_DEFENSE, "IV")->status, CASUS_FAILED);
     casus_who_free(r);
+
+    /* China's pledge to North Korea (1961, Art. II) is set off by an armed
+     * invasion: an attack on North Korean forces in South Korea is none. */
+    att = (casus_attack){.attacker = cc("USA"), .target = cc("PRK"), .day = casus_day_from_ymd(1970, 1, 1),
+                         .place = casus_world_place_find(W, "ROK")};
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL | CASUS_WHO_ABROAD, &r, &err), CASUS_OK, "%s", err.message);
+    f = must_find(r, "CHN", "PRK", "chn-prk-1961", CASUS_KIND_DEFENSE, NULL);
+    cr_expect_eq(f->status, CASUS_FAILED);
+    says = false;
+    for (size_t i = 0; i < f->n_traces; i++)
+        says |= f->traces[i].truth == CASUS_FAILED &&
+                strstr(f->traces[i].detail, "the attack is on PRK's forces in South Korea, not an invasion") != NULL;
+    cr_expect(says, "the trigger's trace says why");
+    casus_who_free(r);
+    att.place = NULL;
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL, &r, &err), CASUS_OK, "%s", err.message);
+    cr_expect_neq(must_find(r, "CHN", "PRK", "chn-prk-1961", CASUS_KIND_DEFENSE, NULL)->status, CASUS_FAILED,
+                  "an attack on North Korea itself is an invasion");
+    casus_who_free(r);
 }
