@@ -104,8 +104,11 @@ static const char *trigger_text(const who_ctx *c, const casus_obligation *ob, ca
             abb(c, ob->beneficiary));
         break;
     case CASUS_TRIGGER_WAR_BY_INVASION:
-        if (truth == CASUS_FAILED)
+        if (truth == CASUS_FAILED && ob->beneficiary != a->target)
             say(c, out, "armed invasion: %s is the attacker, not invaded", abb(c, ob->beneficiary));
+        else if (truth == CASUS_FAILED)
+            say(c, out, "armed invasion: the attack is on %s's forces in %s, not an invasion of its territory", B,
+                p->name);
         else if (truth == CASUS_HELD)
             say(c, out, "armed invasion: the attack is on %s, under %s administration", p->name, B);
         else
@@ -396,7 +399,7 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
 {
     *out = NULL;
     const casus_place *place;
-    casus_status st = casus__who_resolve(w, a, &place, err);
+    casus_status st = casus__who_resolve(w, a, flags, &place, err);
     if (st != CASUS_OK)
         return st;
 
