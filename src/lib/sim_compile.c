@@ -1049,6 +1049,10 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     wks = NULL;
     casus__mem_free(&sim->mem, keys, n_keys_cap * sizeof *keys);
     keys = NULL;
+    casus__mem_free(&sim->mem, ob_rank, n_ob_rank * sizeof *ob_rank);
+    ob_rank = NULL;
+    casus__mem_free(&sim->mem, ob_order, n_ob_rank * sizeof *ob_order);
+    ob_order = NULL;
     casus_jm_data_free(jd);
     jd = NULL;
 
