@@ -297,8 +297,7 @@ static void new_stamp(const casus_sim *sim, sim_scratch *s)
 
 static void apply_pair(const casus_sim *sim, sim_scratch *s, int a, int b)
 {
-    size_t slot = ((size_t)s->epoch * (size_t)sim->n + (size_t)a) * (size_t)sim->n + (size_t)b;
-    int32_t l = sim->pair_list[slot];
+    int32_t l = sim->rows[sim->row_of[(size_t)s->epoch * (size_t)sim->n + (size_t)a] + b];
     for (int32_t q = sim->list_off[l]; q < sim->list_off[l + 1]; q++) {
         int32_t g = sim->list_seg[q];
         /* Since the last reset, obligations only grow and belligerents stay

@@ -383,6 +383,16 @@ static int32_t intern_segs(interner *in, const int32_t *segs, int n, const inter
     return intern_at(in, h, (size_t)n, len, ids_eq);
 }
 
+/* The row of the n list numbers written after the last row's. */
+static int32_t intern_ids(interner *in, size_t n)
+{
+    const int32_t *c = in->ids + in->off[in->n];
+    uint64_t h = 0x243f6a8885a308d3u;
+    for (size_t k = 0; k < n; k++)
+        h = mix(h, (uint64_t)(uint32_t)c[k]);
+    return intern_at(in, h, n, 0, ids_eq);
+}
+
 /* ---- compile ----------------------------------------------------------- */
 
 static int cmp_double(const void *pa, const void *pb)
@@ -452,7 +462,8 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     size_t n_keys_cap = 0;
     int32_t *tie_of = NULL;
     size_t n_tie_of = 0;
-    interner seg_in = {0}, list_in = {0};
+    interner seg_in = {0}, list_in = {0}, row_in = {0};
+    int32_t *pair_list = NULL; /* n_epochs * n * n: a list per slot, before the rows are interned */
     int32_t *ob_rank = NULL;
     const casus_obligation **ob_order = NULL;
     size_t n_ob_rank = 0;
@@ -958,7 +969,9 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
         if (!interner_init(&seg_in, &sim->mem, n_raw_pair, n_raw_pair + 1) ||
             !interner_init(&list_in, &sim->mem, n_raw_pair, n_eval + 1))
             goto oom;
-        NEW(sim->pair_list, cc.n_pair_slots);
+        pair_list = casus__mem_alloc(&sim->mem, (cc.n_pair_slots + 1) * sizeof *pair_list);
+        if (!pair_list)
+            goto oom;
         NEW(sim->open_off, cc.n_open_slots);
         NEW(sim->open_hits, n_open_hits);
         /* List 0: no segments. */
@@ -977,12 +990,12 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     int a, b;
                     slot_kind kind = pair_slot(&cc, sl, &e, &a, &b);
                     if (kind == SLOT_NONE) {
-                        sim->pair_list[sl] = 0;
+                        pair_list[sl] = 0;
                         continue;
                     }
                     if (kind == SLOT_COPY) {
-                        int32_t l = sim->pair_list[sl - nn];
-                        sim->pair_list[sl] = l;
+                        int32_t l = pair_list[sl - nn];
+                        pair_list[sl] = l;
                         findings += list_in.len[l];
                         continue;
                     }
@@ -1023,7 +1036,7 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
                     h_i++;
                 }
                 if (sl < cc.n_pair_slots)
-                    sim->pair_list[sl] = n_segs ? intern_segs(&list_in, segs, n_segs, &seg_in) : 0;
+                    pair_list[sl] = n_segs ? intern_segs(&list_in, segs, n_segs, &seg_in) : 0;
             }
         }
         while (next_open <= cc.n_open_slots)
@@ -1038,9 +1051,26 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
             goto oom;
         sim->n_hits = findings;
         sim->n_open_hits = oh;
+        /* Rows: the lists of a's attacks on every state in one epoch, stored
+         * once, since most rows repeat from epoch to epoch (and a trial
+         * crossing epochs finds them in its cache). */
+        size_t n_rows = (size_t)sim->n_epochs * (size_t)n;
+        if (!interner_init(&row_in, &sim->mem, cc.n_pair_slots, n_rows + 1))
+            goto oom;
+        NEW(sim->row_of, n_rows);
+        for (size_t ri = 0; ri < n_rows; ri++) {
+            memcpy(row_in.ids + row_in.off[row_in.n], pair_list + ri * (size_t)n, (size_t)n * sizeof *pair_list);
+            sim->row_of[ri] = intern_ids(&row_in, (size_t)n) * n;
+        }
+        sim->rows = casus__arena_memdup(&sim->arena, row_in.ids, ((size_t)row_in.off[row_in.n] + 1) * sizeof *row_in.ids);
+        if (!sim->rows)
+            goto oom;
     }
     interner_free(&seg_in, &sim->mem);
     interner_free(&list_in, &sim->mem);
+    interner_free(&row_in, &sim->mem);
+    casus__mem_free(&sim->mem, pair_list, (cc.n_pair_slots + 1) * sizeof *pair_list);
+    pair_list = NULL;
     casus__mem_free(&sim->mem, tie_of, n_tie_of * sizeof *tie_of);
     tie_of = NULL;
     for (unsigned k = 0; k < n_wk; k++)
@@ -1125,6 +1155,9 @@ fail:
         casus__mem_free(&sim->mem, tie_of, n_tie_of * sizeof *tie_of);
     interner_free(&seg_in, &sim->mem);
     interner_free(&list_in, &sim->mem);
+    interner_free(&row_in, &sim->mem);
+    if (pair_list)
+        casus__mem_free(&sim->mem, pair_list, (cc.n_pair_slots + 1) * sizeof *pair_list);
     if (ob_rank)
         casus__mem_free(&sim->mem, ob_rank, n_ob_rank * sizeof *ob_rank);
     if (ob_order)

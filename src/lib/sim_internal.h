@@ -114,11 +114,12 @@ struct casus_sim {
     int32_t *neutral_states;  /* states with a neutrality event */
     int n_neutral_states;
     /* hits: per epoch, per ordered pair (a attacks b at b's home), the
-     * index of a list; a list is a sequence of segments, a segment a
+     * index of a list (rows[row_of[epoch * n + a] + b]); a list is a sequence of segments, a segment a
      * sequence of hits, each stored once (most attacks on a state set off
      * what every other attack on it does).  A pair whose obligations do not
      * change from one epoch to the next keeps its list.  List 0 is empty. */
-    int32_t *pair_list;       /* n_epochs * n * n */
+    int32_t *row_of;          /* n_epochs * n: where the row of (epoch, attacker) starts in rows */
+    int32_t *rows;            /* per distinct row, n lists: the target's */
     int32_t *list_off;        /* n_lists + 1: CSR into list_seg */
     int32_t *list_seg;
     int32_t n_lists;
