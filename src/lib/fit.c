@@ -2,6 +2,7 @@
  * docs/fit.md).  The replay calls casus_jm_rows, the join model's own
  * feature code, so a fitted beta means what the engine means by it. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -441,6 +442,8 @@ out:
     return it;
 }
 
+static pthread_mutex_t gsl_handler_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Standard errors: the square roots of the diagonal of the inverse of the
  * penalised Hessian, sum exposure exp(beta . x) x x' + lambda I (no
  * penalty on the intercept). */
@@ -466,9 +469,14 @@ static bool standard_errors(const casus_fit_data *d, const size_t *wars, size_t 
     }
     for (int j = 1; j < F; j++)
         *gsl_matrix_ptr(H, (size_t)j, (size_t)j) += lambda;
+    /* GSL's error handler is one for the process: fits running on several
+     * threads (casus backtest) switch it off and back one at a time, so
+     * that none restores it while another still needs it off. */
+    pthread_mutex_lock(&gsl_handler_lock);
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     bool ok = gsl_linalg_cholesky_decomp1(H) == GSL_SUCCESS && gsl_linalg_cholesky_invert(H) == GSL_SUCCESS;
     gsl_set_error_handler(old);
+    pthread_mutex_unlock(&gsl_handler_lock);
     for (int j = 0; j < F; j++)
         se[j] = ok ? sqrt(gsl_matrix_get(H, (size_t)j, (size_t)j)) : NAN;
     gsl_matrix_free(H);
