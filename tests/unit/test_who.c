@@ -347,3 +347,24 @@ Test(who, us_philippine_consultation_is_on_external_attack_only)
     cr_expect_eq(must_find(r, "PHI", "USA", "usa-phl-1951", CASUS_KIND_CONSULTATION, "III")->status, CASUS_FAILED);
     casus_who_free(r);
 }
+
+/* Russia-Belarus Art. 4 para. 2(b): assistance "по согласованию главами
+ * государств Сторон" and "после соответствующего официального обращения" of
+ * the Party attacked.  An attack on Belarus binds Russia only on those two
+ * conditions, which no attack settles: the obligation is conditional. */
+Test(who, russian_assistance_to_belarus_waits_for_a_request_and_the_presidents)
+{
+    casus_who_result *r = ask("POL", "BLR", NULL, 2025, 6, 1);
+    const casus_finding *f = must_find(r, "RUS", "BLR", "rus-blr-2024", CASUS_KIND_DEFENSE, "4");
+    cr_expect_eq(f->status, CASUS_UNKNOWN, "conditional on the request and the heads of state's agreement");
+    cr_expect_eq(f->obligation->timing, CASUS_TIMING_IMMEDIATE);
+    const casus_trace *asks = trace_with(f, "condition", "officially asks");
+    const casus_trace *agree = trace_with(f, "condition", "heads of state");
+    cr_assert_not_null(asks, "the request is a condition");
+    cr_assert_not_null(agree, "the heads of state's agreement is a condition");
+    cr_expect_eq(asks->truth, CASUS_UNKNOWN);
+    cr_expect_eq(agree->truth, CASUS_UNKNOWN);
+    cr_expect(strstr(f->obligation->article->passages[0].text, "официального обращения") != NULL,
+              "the article is quoted in the treaty's own words");
+    casus_who_free(r);
+}
