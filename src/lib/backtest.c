@@ -12,6 +12,7 @@
 #include "casus/data.h"
 #include "casus/scenario.h"
 #include "casus/sim.h"
+#include "parallel.h"
 
 enum { F = CASUS_JM_FEATURE_COUNT, NM = CASUS_BT_MODEL_COUNT };
 
@@ -428,14 +429,15 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
     size_t n = r->n_pairs;
     double *p = malloc((n + 1) * sizeof *p);
     unsigned char *y = malloc(n + 1);
-    int *g = malloc((n + 1) * sizeof *g);
-    if (!p || !y || !g) {
-        free(p), free(y), free(g);
+    int *g = malloc((n + 1) * sizeof *g), *side_y = malloc((n + 1) * sizeof *side_y);
+    double *side_p = malloc((n + 1) * sizeof *side_p);
+    if (!p || !y || !g || !side_y || !side_p) {
+        free(p), free(y), free(g), free(side_y), free(side_p);
         return;
     }
     for (int m = 0; m < NM; m++) {
         casus_bt_scores *s = &r->scores[m];
-        size_t side_n = 0, side_ok = 0;
+        size_t side_n = 0;
         s->joiners_forecast = 0;
         for (size_t i = 0; i < n; i++) {
             const casus_bt_pair *q = &r->pairs[i];
@@ -448,8 +450,8 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
                 k++;
             g[i] = (int)k;
             if (q->joined) {
-                side_n++;
-                side_ok += (q->p_side1[m] > 0.5 ? 1 : 2) == q->joined_side;
+                side_p[side_n] = q->p_side1[m];
+                side_y[side_n++] = q->joined_side;
             }
         }
         s->brier = casus_score_brier(p, y, n);
@@ -457,7 +459,7 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
         s->roc_auc = casus_score_auc(p, y, n);
         s->roc_auc_within_war = casus_score_auc_within(p, y, g, n);
         s->average_precision = casus_score_average_precision(p, y, n);
-        s->side_accuracy = side_n ? (double)side_ok / (double)side_n : NAN;
+        s->side_accuracy = casus_score_side_accuracy(side_p, side_y, side_n);
         s->war_auc = casus_score_auc(&war_p_any_models[(size_t)m * r->n_wars], war_obs, r->n_wars);
         double *ci[4] = {s->brier_ci, s->log_ci, s->auc_within_ci, s->ap_ci};
         for (int which = 0; which < 4; which++) {
@@ -480,10 +482,90 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
             int b = (int)(r->pairs[i].pit * 10);
             r->pit_hist[b > 9 ? 9 : b < 0 ? 0 : b]++;
         }
-    free(p), free(y), free(g);
+    free(p), free(y), free(g), free(side_y), free(side_p);
 }
 
 /* ---- the run --------------------------------------------------------------- */
+
+/* One fold of the back-test: its fit and baselines, and the wars it scores. */
+typedef struct fold_slot {
+    bool needed;
+    casus_status st;
+    casus_error err;
+    casus_fit_result fit;
+    baselines b;
+    size_t *test;         /* the wars it scores */
+    size_t n_test;
+} fold_slot;
+
+typedef struct fold_plan {
+    const casus_fit_data *data;
+    war_pairs *wp;
+    const casus_bt_options *o;
+    size_t n_wars;
+    long only;            /* --war: its index; -1 */
+    unsigned fit_threads; /* for each fit's cross-validation */
+    fold_slot *folds;
+} fold_plan;
+
+/* The wars fold f scores and trains on, into test and train when not NULL
+ * (each room for n_wars).  Returns whether the fold is needed: it scores a
+ * war (the --war one, when given) and has training wars. */
+static bool fold_sets(const fold_plan *p, size_t f, size_t *test, size_t *n_test, size_t *train, size_t *n_train)
+{
+    size_t ntr = 0, nte = 0;
+    bool has_only = false;
+    for (size_t i = 0; i < p->n_wars; i++) {
+        bool is_test = p->o->split == CASUS_BT_SPLIT_ERA ? ((p->wp[i].year < ERA_YEAR) == (f == 0)) : i == f;
+        if (is_test) {
+            has_only |= (long)i == p->only;
+            if (test)
+                test[nte] = i;
+            nte++;
+        } else {
+            if (train)
+                train[ntr] = i;
+            ntr++;
+        }
+    }
+    if (p->only >= 0) {
+        if (!has_only)
+            return false;
+        if (test)
+            test[0] = (size_t)p->only;
+        nte = 1;
+    }
+    if (n_test)
+        *n_test = nte;
+    if (n_train)
+        *n_train = ntr;
+    return nte && ntr;
+}
+
+static void fit_fold(void *ud, size_t f)
+{
+    const fold_plan *p = ud;
+    fold_slot *fs = &p->folds[f];
+    fs->st = CASUS_OK;
+    casus_error_clear(&fs->err);
+    if (!fold_sets(p, f, NULL, NULL, NULL, NULL))
+        return;
+    size_t *train = malloc((p->n_wars + 1) * sizeof *train), ntr = 0;
+    fs->test = malloc((p->n_wars + 1) * sizeof *fs->test);
+    if (!train || !fs->test) {
+        free(train);
+        fs->st = casus_error_set(&fs->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+        return;
+    }
+    fold_sets(p, f, fs->test, &fs->n_test, train, &ntr);
+    fs->needed = true;
+    casus_fit_options fo = {.wars = train, .n_wars = ntr, .penalty = p->o->penalty, .threads = p->fit_threads};
+    fs->st = casus_fit_run(p->data, &fo, &fs->fit, &fs->err);
+    if (fs->st == CASUS_OK)
+        fit_baselines(p->wp, train, ntr, fs->fit.penalty, &fs->b);
+    free(train);
+}
+
 
 casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, const casus_bt_options *opts,
                           casus_bt_result **out, casus_error *err)
@@ -502,10 +584,9 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "no war numbered %d", o.war);
     casus_bt_result *r = calloc(1, sizeof *r);
     war_pairs *wp = calloc(nw + 1, sizeof *wp);
-    size_t *train = malloc((nw + 1) * sizeof *train), *test = malloc((nw + 1) * sizeof *test);
     double *p_any = calloc((nw + 1) * NM, sizeof *p_any);
     casus_status st = CASUS_OK;
-    if (!r || !wp || !train || !test || !p_any) {
+    if (!r || !wp || !p_any) {
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -515,58 +596,64 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
             st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     if (st != CASUS_OK)
         goto done;
-    /* Folds: (test wars, training wars). */
+    /* Folds: (test wars, training wars).  The fits of all folds come
+     * first, spread over the threads (each fold's fit and baselines read
+     * the shared data only and write a slot of their own), then the
+     * forecasts, in fold order. */
     size_t n_folds = o.split == CASUS_BT_SPLIT_ERA ? 2 : nw;
     bool *tested = calloc(nw + 1, sizeof *tested);
     double *war_p_any = calloc(nw + 1, sizeof *war_p_any);
-    if (!tested || !war_p_any) {
-        free(tested), free(war_p_any);
+    fold_plan plan = {.data = data, .wp = wp, .o = &o, .n_wars = nw, .only = only,
+                      .folds = calloc(n_folds + 1, sizeof *plan.folds)};
+    if (!tested || !war_p_any || !plan.folds) {
+        free(tested), free(war_p_any), free(plan.folds);
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    clock_t fit_clock = 0, sim_clock = 0;
+    size_t n_needed = 0;
+    for (size_t f = 0; f < n_folds; f++)
+        n_needed += fold_sets(&plan, f, NULL, NULL, NULL, NULL);
+    unsigned threads = o.threads ? o.threads : 1;
+    /* Threads the fold jobs leave idle go to the cross-validation inside
+     * each fit (one held-out war: all of them). */
+    plan.fit_threads = n_needed && n_needed < threads ? (unsigned)(threads / n_needed) : 1;
+    clock_t c0 = clock();
+    casus__parallel_for(threads, n_folds, fit_fold, &plan);
+    clock_t c1 = clock();
+    for (size_t f = 0; f < n_folds && st == CASUS_OK; f++)
+        if (plan.folds[f].st != CASUS_OK) {
+            st = plan.folds[f].st;
+            if (err)
+                *err = plan.folds[f].err;
+        }
+    if (st == CASUS_OK) {
+        r->fits = calloc(n_needed + 1, sizeof *r->fits);
+        if (!r->fits)
+            st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+    }
     for (size_t f = 0; f < n_folds && st == CASUS_OK; f++) {
-        size_t ntr = 0, nte = 0;
-        for (size_t i = 0; i < nw; i++) {
-            bool is_test = o.split == CASUS_BT_SPLIT_ERA ? ((wp[i].year < ERA_YEAR) == (f == 0)) : i == f;
-            if (is_test)
-                test[nte++] = i;
-            else
-                train[ntr++] = i;
-        }
-        if (only >= 0) {
-            bool has = false;
-            for (size_t k = 0; k < nte; k++)
-                has |= test[k] == (size_t)only;
-            if (!has)
-                continue;
-            test[0] = (size_t)only;
-            nte = 1;
-        }
-        if (!nte || !ntr)
+        fold_slot *fs = &plan.folds[f];
+        if (!fs->needed)
             continue;
-        clock_t c0 = clock();
-        casus_fit_options fo = {.wars = train, .n_wars = ntr, .penalty = o.penalty};
-        casus_fit_result fr;
-        if ((st = casus_fit_run(data, &fo, &fr, err)) != CASUS_OK)
-            break;
-        r->n_fits++;
+        casus_bt_fit *bf = &r->fits[r->n_fits++];
+        bf->fit = fs->fit;
+        bf->held_out = o.split == CASUS_BT_SPLIT_WAR ? casus_fit_data_war(data, f)->history->war->number : 0;
+        bf->era = o.split == CASUS_BT_SPLIT_ERA ? (int)f + 1 : 0;
         casus_jm_params params;
         memset(&params, 0, sizeof params);
-        memcpy(params.beta, fr.beta, sizeof params.beta);
-        memcpy(params.se, fr.se, sizeof params.se);
-        baselines b;
-        fit_baselines(wp, train, ntr, fr.penalty, &b);
-        clock_t c1 = clock();
-        fit_clock += c1 - c0;
-        for (size_t k = 0; k < nte && st == CASUS_OK; k++) {
-            size_t i = test[k];
-            forecast_baselines(&b, &wp[i]);
+        memcpy(params.beta, fs->fit.beta, sizeof params.beta);
+        memcpy(params.se, fs->fit.se, sizeof params.se);
+        for (size_t k = 0; k < fs->n_test && st == CASUS_OK; k++) {
+            size_t i = fs->test[k];
+            forecast_baselines(&fs->b, &wp[i]);
             st = forecast_casus(world, casus_fit_data_war(data, i), &params, &o, &wp[i], &war_p_any[i], err);
             tested[i] = true;
         }
-        sim_clock += clock() - c1;
     }
+    clock_t fit_clock = c1 - c0, sim_clock = clock() - c1;
+    for (size_t f = 0; f < n_folds; f++)
+        free(plan.folds[f].test);
+    free(plan.folds);
     r->fit_seconds = (double)fit_clock / CLOCKS_PER_SEC;
     r->sim_seconds = (double)sim_clock / CLOCKS_PER_SEC;
     if (st != CASUS_OK) {
@@ -621,7 +708,7 @@ done:
         free(wp[i].pairs);
         free(wp[i].info);
     }
-    free(wp), free(train), free(test), free(p_any);
+    free(wp), free(p_any);
     if (st != CASUS_OK) {
         casus_bt_free(r);
         return st;
@@ -639,5 +726,6 @@ void casus_bt_free(casus_bt_result *r)
     free(r->war_p_any);
     free(r->war_forecast);
     free(r->war_observed);
+    free(r->fits);
     free(r);
 }
