@@ -80,25 +80,34 @@ Test(fit, likelihood_gradient_and_counts)
     casus_world_free(w);
 }
 
-/* The shipped fit on all 95 wars (params/fit-95.params) is what `casus
- * fit` writes, byte for byte, and a second fit gives the same bytes. */
+/* The shipped default parameters (params/default.params) are what `casus
+ * fit` writes with its defaults -- the fit on all 95 wars -- byte for byte,
+ * and a second fit gives the same bytes. */
 Test(fit, shipped_fit_is_the_full_fit, .timeout = 600)
 {
     char *dir = make_temp_dir();
     char out1[4200], out2[4200], shipped[4200];
     snprintf(out1, sizeof out1, "%s/a.params", dir);
     snprintf(out2, sizeof out2, "%s/b.params", dir);
-    snprintf(shipped, sizeof shipped, "%s/params/fit-95.params", source_dir());
+    snprintf(shipped, sizeof shipped, "%s/params/default.params", source_dir());
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--output", out1, NULL);
     size_t la, lb, ls;
     char *a = slurp(out1, &la), *s = slurp(shipped, &ls);
     cr_assert(a && s);
-    cr_expect(la == ls && memcmp(a, s, la) == 0, "params/fit-95.params is not what `casus fit` writes");
+    cr_expect(la == ls && memcmp(a, s, la) == 0, "params/default.params is not what `casus fit` writes");
     cr_expect(strstr(a, "wars: 95 of 95"), "%s", a);
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-50", "--penalty", "3", "--output", out1,
                       NULL);
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-50", "--penalty", "3", "--output", out2,
                       NULL);
+    /* The folds on two threads: the same bytes as the shipped fit. */
+    char out3[4200];
+    snprintf(out3, sizeof out3, "%s/c.params", dir);
+    expect_casus_exit(0, "fit", "--data", test_data_dir(), "--threads", "2", "--output", out3, NULL);
+    size_t lc;
+    char *c3 = slurp(out3, &lc);
+    cr_expect(c3 && lc == ls && memcmp(c3, s, ls) == 0, "casus fit --threads 2 differs from one thread");
+    free(c3);
     free(a);
     a = slurp(out1, &la);
     char *b = slurp(out2, &lb);
@@ -107,6 +116,7 @@ Test(fit, shipped_fit_is_the_full_fit, .timeout = 600)
     free(a), free(b), free(s);
     expect_casus_exit(2, "fit", "--data", test_data_dir(), "--exclude-war", "9999", NULL);
     expect_casus_exit(2, "fit", "--data", test_data_dir(), "--penalty", "-1", NULL);
+    expect_casus_exit(2, "fit", "--data", test_data_dir(), "--threads", "0", NULL);
     expect_casus_exit(2, "fit", "--data", test_data_dir(), "--wars", "1", "--exclude-war", "7", NULL);
     rm_temp_dir(dir);
 }
