@@ -71,6 +71,32 @@ Test(fit, likelihood_gradient_and_counts)
     cr_expect_gt(r.loglik, casus_fit_loglik(d, some, 5, start, NULL));
     for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
         cr_expect(r.se[j] > 0 && isfinite(r.se[j]), "se[%d] = %g", j, r.se[j]);
+    /* The baseline hazard is not penalised: the intercept and the bands,
+     * a priori; every other coefficient is. */
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        cr_expect_eq(casus_fit_penalised((casus_jm_feature)j),
+                     j != CASUS_JM_INTERCEPT && j != CASUS_JM_BAND_WEEK && j != CASUS_JM_BAND_MONTH &&
+                         j != CASUS_JM_BAND_YEAR,
+                     "%s", casus_jm_feature_name((casus_jm_feature)j));
+    /* Wars 22 and 28 have entries in the first week, the first year and
+     * after it, none in days 7-29: that band's coefficient would go to
+     * minus infinity unpenalised, so the fit penalises it, and converges
+     * with finite standard errors. */
+    size_t two[] = {(size_t)casus_fit_data_find(d, 22), (size_t)casus_fit_data_find(d, 28)};
+    o = (casus_fit_options){.wars = two, .n_wars = 2, .penalty = 0.3};
+    cr_assert_eq(casus_fit_run(d, &o, &r, &err), CASUS_OK);
+    cr_expect(r.converged, "gradient norm %g", r.gradient_norm);
+    cr_expect(!r.penalised[CASUS_JM_INTERCEPT] && !r.penalised[CASUS_JM_BAND_WEEK] && !r.penalised[CASUS_JM_BAND_YEAR]);
+    cr_expect(r.penalised[CASUS_JM_BAND_MONTH]);
+    cr_expect(r.penalised[CASUS_JM_OBLIG_ANY]);
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        cr_expect(isfinite(r.beta[j]) && fabs(r.beta[j]) < 20 && r.se[j] > 0 && isfinite(r.se[j]), "%s: %g (%g)",
+                  casus_jm_feature_name((casus_jm_feature)j), r.beta[j], r.se[j]);
+    /* On all 95 wars every band has entries: all three unpenalised. */
+    o = (casus_fit_options){.penalty = 30};
+    cr_assert_eq(casus_fit_run(d, &o, &r, &err), CASUS_OK);
+    cr_expect(r.converged);
+    cr_expect(!r.penalised[CASUS_JM_BAND_WEEK] && !r.penalised[CASUS_JM_BAND_MONTH] && !r.penalised[CASUS_JM_BAND_YEAR]);
     size_t bad[] = {95};
     o.wars = bad;
     o.n_wars = 1;
