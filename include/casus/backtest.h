@@ -113,6 +113,7 @@ typedef struct casus_bt_result {
     double *war_forecast;
     size_t *war_observed;
     double fit_seconds, sim_seconds; /* CPU time of the fits and the trials (all threads) */
+    double fit_wall_seconds, sim_wall_seconds; /* their wall time */
     casus_bt_fit *fits; /* in the order of the wars they score */
     size_t n_fits;
 } casus_bt_result;

@@ -317,8 +317,10 @@ int cmd_backtest(int argc, char **argv)
     }
     rc = cli_output_commit(&out, &err);
     /* CPU times go to stderr, not into the output, so runs compare byte for byte. */
-    fprintf(stderr, "%s backtest: CPU time: load and replay %.1f s, %zu fits and baselines %.1f s, trials %.1f s\n",
-            cli_prog, load_s, r->n_fits, r->fit_seconds, r->sim_seconds);
+    fprintf(stderr,
+            "%s backtest: CPU time: load and replay %.1f s, %zu fits and baselines %.1f s, trials %.1f s"
+            " (wall: fits %.1f s, trials %.1f s)\n",
+            cli_prog, load_s, r->n_fits, r->fit_seconds, r->sim_seconds, r->fit_wall_seconds, r->sim_wall_seconds);
 done:
     casus_bt_free(r);
     cli_fit_env_free(&env);

@@ -487,6 +487,13 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
 
 /* ---- the run --------------------------------------------------------------- */
 
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* One fold of the back-test: its fit and baselines, and the wars it scores. */
 typedef struct fold_slot {
     bool needed;
@@ -618,8 +625,10 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
      * each fit (one held-out war: all of them). */
     plan.fit_threads = n_needed && n_needed < threads ? (unsigned)(threads / n_needed) : 1;
     clock_t c0 = clock();
+    double w0 = wall_now();
     casus__parallel_for(threads, n_folds, fit_fold, &plan);
     clock_t c1 = clock();
+    double w1 = wall_now();
     for (size_t f = 0; f < n_folds && st == CASUS_OK; f++)
         if (plan.folds[f].st != CASUS_OK) {
             st = plan.folds[f].st;
@@ -651,6 +660,8 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         }
     }
     clock_t fit_clock = c1 - c0, sim_clock = clock() - c1;
+    r->fit_wall_seconds = w1 - w0;
+    r->sim_wall_seconds = wall_now() - w1;
     for (size_t f = 0; f < n_folds; f++)
         free(plan.folds[f].test);
     free(plan.folds);
