@@ -5,7 +5,8 @@
  *
  * The pledges are evaluated by casus_who (casus/who.h) on each attack of
  * the war, taken from COW's directed dyadic war data (who initiated each
- * dyad, and when); what the members then did comes from the war history
+ * dyad, and when), at the place casus/warplaces.h gives for it (else the
+ * target's home); what the members then did comes from the war history
  * (casus/history.h).  docs/reliability.md states the rules and compares
  * the rates with Leeds, Long & Mitchell (2000) and Berkemeier & Fuhrmann
  * (2018).
@@ -22,6 +23,7 @@
 #include "casus/error.h"
 #include "casus/extern.h"
 #include "casus/treaty.h"
+#include "casus/warplaces.h"
 #include "casus/wars.h"
 #include "casus/who.h"
 #include "casus/world.h"
@@ -50,6 +52,10 @@ typedef struct casus_reliability_options {
     casus_reliability_rule rule;
     int from, to;   /* years of the wars' first days, inclusive; 0: the rule's default */
     casus_reliability_conditions conditions;
+    /* Where the attacks took place (world/war-places.csv); NULL: every
+     * attack at the target's home territory.  Borrowed: it must outlive
+     * the result. */
+    const casus_war_places *places;
 } casus_reliability_options;
 
 /* One obligation a war set off: who owed what to whom, the attack that
@@ -58,7 +64,8 @@ typedef struct casus_reliability_duty {
     const casus_obligation *obligation;
     casus_role role;       /* DEFEND_TARGET, JOIN_ATTACKER, NEUTRAL, REFRAIN or BREACHED */
     casus_truth status;    /* HELD, or UNKNOWN (a condition not decidable) under CONDITIONS_UNDECIDABLE */
-    casus_attack attack;
+    casus_attack attack;   /* attack.place: where it was evaluated (NULL: the target's home) */
+    const casus_war_place *place_row; /* the row of world/war-places.csv that gave the place, or NULL */
     bool honoured;
     const char *why;       /* one sentence */
 } casus_reliability_duty;

@@ -58,6 +58,13 @@ CASUS_EXTERN const char *casus_role_describe(casus_role role);
 enum {
     CASUS_WHO_ALL = 1u << 0,    /* also report obligations whose conditions failed */
     CASUS_WHO_CHECKS = 1u << 1, /* casus_who_eval: record every check of each binding (casus_binding.checks) */
+    /* The place may lie outside the target's territory: the attack is on the
+     * target's forces there (a war fought abroad, as the Korean War for the
+     * United States).  Without it such a place is refused.  Conditions on
+     * the beneficiary's territory or administration then fail, area
+     * conditions are read from the place, and an armed invasion of the
+     * target is not what happened (the trigger fails). */
+    CASUS_WHO_ABROAD = 1u << 2,
 };
 
 /* ---- the evaluator -------------------------------------------------------- */
@@ -145,7 +152,7 @@ CASUS_EXTERN casus_status casus_who_eval(const casus_world *world, const casus_a
 /* One evaluated condition, in words. */
 typedef struct casus_trace {
     const char *what;   /* "place", "adversary", "in force", "trigger", ... */
-    const char *detail; /* the condition in words and why it held or failed */
+    const char *detail; /* the condition in words and why it held or failed, whole */
     casus_truth truth;
 } casus_trace;
 
@@ -181,7 +188,8 @@ typedef struct casus_who_result {
 /* Evaluates the attack and traces every finding in words.  CASUS_INVALID
  * (with a message in err) when the attacker or target is unknown, they are
  * the same state, or the place is not the target's (neither sovereign,
- * administrator nor claimant); CASUS_UNFINISHED on a world never finished. */
+ * administrator nor claimant) and CASUS_WHO_ABROAD is not given;
+ * CASUS_UNFINISHED on a world never finished. */
 CASUS_EXTERN casus_status casus_who(const casus_world *world, const casus_attack *attack, unsigned flags,
                                     casus_who_result **result /* OUT */, casus_error *err);
 /* Accepts NULL. */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "casus/backtest.h"
+#include "backtest_report.h"
 #include "casus/who.h" /* casus_format */
 #include "fitcommon.h"
 
@@ -19,7 +20,7 @@ int cmd_backtest(int argc, char **argv);
 const char cmd_backtest_usage[] =
     "Usage: casus backtest [--split war|era] [--war N] [--trials N] [--seed S] [--threads T]\n"
     "                      [--penalty L|cv] [--window DAYS] [--format text|json] [--output FILE]\n"
-    "                      [--data DIR] [--share DIR]\n"
+    "                      [--report DIR] [--data DIR] [--share DIR]\n"
     "\n"
     "Scores the join model on wars it was not fitted to.  --split war (default):\n"
     "each war is held out and the model fitted on the other 94; --split era: the\n"
@@ -45,13 +46,15 @@ const char cmd_backtest_usage[] =
     "      --window DAYS      first-day rule: entrants within DAYS count as day 0\n"
     "  -f, --format FMT       text (default) or json\n"
     "  -o, --output FILE      write there (atomically) instead of standard output\n"
+    "      --report DIR       also write a Markdown report with figures (SVG, PNG) into\n"
+    "                         DIR, created if missing (docs/backtest.md, Report)\n"
     "      --data DIR, --share DIR, --treaties DIR  as for 'casus fit'\n"
     "\n"
     "Exit status: 0 on success, 1 when the work failed, 2 for bad input.\n"
     "More: docs/backtest.md.  Example:\n"
     "  casus backtest --war 175 --trials 1000\n";
 
-enum { OPT_SPLIT = 256, OPT_WAR, OPT_TRIALS, OPT_SEED, OPT_THREADS, OPT_PENALTY, OPT_WINDOW };
+enum { OPT_SPLIT = 256, OPT_WAR, OPT_TRIALS, OPT_SEED, OPT_THREADS, OPT_PENALTY, OPT_WINDOW, OPT_REPORT };
 
 static json_t *num(double v)
 {
@@ -209,13 +212,14 @@ int cmd_backtest(int argc, char **argv)
         {"split", required_argument, NULL, OPT_SPLIT},     {"war", required_argument, NULL, OPT_WAR},
         {"trials", required_argument, NULL, OPT_TRIALS},   {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS}, {"penalty", required_argument, NULL, OPT_PENALTY},
-        {"window", required_argument, NULL, OPT_WINDOW},   CLI_LONGOPT_FORMAT,
+        {"window", required_argument, NULL, OPT_WINDOW},   {"report", required_argument, NULL, OPT_REPORT},
+        CLI_LONGOPT_FORMAT,
         CLI_LONGOPT_OUTPUT,                                CLI_LONGOPT_DATA,
         CLI_LONGOPT_SHARE,                                 CLI_LONGOPT_TREATIES,
         CLI_LONGOPT_HELP,                                  CLI_LONGOPT_END};
     cli_world_opts wo = {0};
     casus_bt_options bo = {.penalty = DEFAULT_PENALTY, .trials = 10000, .seed = 1};
-    const char *output = NULL;
+    const char *output = NULL, *report_dir = NULL;
     int format = CASUS_FORMAT_TEXT, c, window = 0;
     optind = 1;
     opterr = 0;
@@ -279,6 +283,7 @@ int cmd_backtest(int argc, char **argv)
                 return cli_usage_error("backtest", "--format takes text or json, not '%s'", optarg);
             break;
         case 'o': output = optarg; break;
+        case OPT_REPORT: report_dir = optarg; break;
         case 'h': fputs(cmd_backtest_usage, stdout); return EXIT_OK;
         default:
             if (cli_world_option(c, optarg, &wo))
@@ -288,12 +293,20 @@ int cmd_backtest(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("backtest", "unexpected argument '%s'", argv[optind]);
+    /* The report's directory is tried before the work, so that one that
+     * cannot be written costs no back-test. */
+    cli_report rep = {0};
+    if (report_dir && cli_report_begin(report_dir, &rep) != EXIT_OK)
+        return EXIT_USAGE;
     clock_t t0 = clock();
     cli_fit_env env;
     int rc = cli_fit_env_load(&wo, window, &env);
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK) {
+        cli_report_abort(&rep);
         return rc;
+    }
     if (bo.war && casus_fit_data_find(env.data, bo.war) < 0) {
+        cli_report_abort(&rep);
         cli_fit_env_free(&env);
         return cli_usage_error("backtest", "no war numbered %d (see 'casus wars list')", bo.war);
     }
@@ -316,12 +329,15 @@ int cmd_backtest(int argc, char **argv)
         write_text(out.fp, &env, r);
     }
     rc = cli_output_commit(&out, &err);
+    if (rc == EXIT_OK && report_dir)
+        rc = cli_report_finish(&rep, &env, r);
     /* CPU times go to stderr, not into the output, so runs compare byte for byte. */
     fprintf(stderr,
             "%s backtest: CPU time: load and replay %.1f s, %zu fits and baselines %.1f s, trials %.1f s"
             " (wall: fits %.1f s, trials %.1f s)\n",
             cli_prog, load_s, r->n_fits, r->fit_seconds, r->sim_seconds, r->fit_wall_seconds, r->sim_wall_seconds);
 done:
+    cli_report_abort(&rep);
     casus_bt_free(r);
     cli_fit_env_free(&env);
     return rc;

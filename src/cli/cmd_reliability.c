@@ -3,9 +3,11 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "casus/data.h"
 #include "casus/reliability.h"
+#include "casus/warplaces.h"
 #include "casus/wars.h"
 #include "common.h"
 
@@ -14,8 +16,8 @@ int cli_load_wars(const char *data_opt, casus_wars **out);
 
 const char cmd_reliability_usage[] =
     "Usage: casus reliability [--rule leeds2000|bf2018] [--from Y] [--to Y]\n"
-    "                         [--format text|csv|json] [--output FILE] [--data DIR]\n"
-    "                         [--share DIR] [--treaties DIR]\n"
+    "                         [--war-places FILE|none] [--format text|csv|json]\n"
+    "                         [--output FILE] [--data DIR] [--share DIR] [--treaties DIR]\n"
     "\n"
     "Alliance reliability in the COW inter-state wars: every (war, ATOP alliance)\n"
     "pair in which a member of the alliance fought; whether the war set off the\n"
@@ -34,6 +36,10 @@ const char cmd_reliability_usage[] =
     "      --from Y, --to Y the years of the wars' first days (default: the rule's)\n"
     "      --conditions C   held or undecidable: override the rule's reading of\n"
     "                       conditions casus cannot decide\n"
+    "      --war-places F   where the attacks took place, when not on the territory\n"
+    "                       of the state attacked (default: world/war-places.csv of\n"
+    "                       the share directory); none: every attack at the target's\n"
+    "                       home territory\n"
     "  -f, --format FMT     text (default), csv (one row per case) or json\n"
     "  -o, --output FILE    write there (atomically) instead of standard output\n"
     "      --data DIR       the data directory (ATOP 5.1 and COW)\n"
@@ -44,7 +50,7 @@ const char cmd_reliability_usage[] =
     "More: docs/reliability.md.  Example:\n"
     "  casus reliability --rule leeds2000\n";
 
-enum { OPT_FROM = 256, OPT_TO, OPT_CONDITIONS };
+enum { OPT_FROM = 256, OPT_TO, OPT_CONDITIONS, OPT_WAR_PLACES };
 
 /* The published rates, for the comparison printed beside ours. */
 typedef struct published {
@@ -119,6 +125,11 @@ static void write_text(FILE *fp, const casus_world *w, const casus_reliability *
             casus_reliability_count(rel), n_inv, casus_reliability_rule_str(o.rule), o.from, o.to,
             o.conditions == CASUS_RELIABILITY_CONDITIONS_HELD ? "pledges whose every condition held"
                                                               : "pledges whose conditions held or are not decidable");
+    if (o.places)
+        fprintf(fp, "attacks evaluated where they took place: %zu rows of war places (the rest at the target's home)\n",
+                casus_war_places_count(o.places));
+    else
+        fprintf(fp, "every attack evaluated at the target's home territory\n");
     fprintf(fp, "rates (honoured / invoked):\n");
     rate_line(fp, "overall", casus_reliability_overall(rel), find_pub(o.rule, "overall"));
     if (o.rule == CASUS_RELIABILITY_LEEDS2000)
@@ -182,11 +193,12 @@ static json_t *write_json(const casus_world *w, const casus_reliability *rel)
             char b[12], day[11];
             casus_date_format(d->attack.day, day);
             json_array_append_new(
-                duties, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "obligor",
+                duties, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:s}", "obligor",
                                   casus_world_abb(w, d->obligation->obligor, a), "beneficiary",
                                   casus_world_abb(w, d->obligation->beneficiary, b), "kind",
                                   casus_kind_str(d->obligation->kind), "role", casus_role_str(d->role), "treaty",
                                   d->obligation->treaty->id, "article", d->obligation->article->number, "day", day,
+                                  "place", d->attack.place ? json_string(d->attack.place->id) : json_null(),
                                   "honoured", d->honoured, "why", d->why));
         }
         json_array_append_new(cases, json_pack("{s:i, s:i, s:o, s:b, s:o, s:s, s:s, s:o}", "war", c->war, "atop",
@@ -200,10 +212,10 @@ static json_t *write_json(const casus_world *w, const casus_reliability *rel)
     json_t *rates = json_pack("{s:o, s:{s:o, s:o}, s:o}", "overall", rate_json(casus_reliability_overall(rel)),
                               "by_era", "1816-1944", rate_json(casus_reliability_by_era(rel, 0)), "1945-2003",
                               rate_json(casus_reliability_by_era(rel, 1)), "by_type", by_type);
-    return json_pack("{s:s, s:i, s:i, s:s, s:o, s:o}", "rule", casus_reliability_rule_str(o.rule), "from", o.from,
+    return json_pack("{s:s, s:i, s:i, s:s, s:b, s:o, s:o}", "rule", casus_reliability_rule_str(o.rule), "from", o.from,
                      "to", o.to, "conditions",
-                     o.conditions == CASUS_RELIABILITY_CONDITIONS_HELD ? "held" : "undecidable", "cases", cases,
-                     "rates", rates);
+                     o.conditions == CASUS_RELIABILITY_CONDITIONS_HELD ? "held" : "undecidable", "war_places",
+                     o.places != NULL, "cases", cases, "rates", rates);
 }
 
 static int year_arg(const char *s, int *out)
@@ -222,10 +234,11 @@ int cmd_reliability(int argc, char **argv)
         {"rule", required_argument, NULL, 'r'}, {"from", required_argument, NULL, OPT_FROM},
         {"to", required_argument, NULL, OPT_TO}, CLI_LONGOPT_FORMAT, CLI_LONGOPT_OUTPUT, CLI_LONGOPT_DATA,
         CLI_LONGOPT_SHARE, CLI_LONGOPT_TREATIES, {"conditions", required_argument, NULL, OPT_CONDITIONS},
+        {"war-places", required_argument, NULL, OPT_WAR_PLACES},
         CLI_LONGOPT_HELP, CLI_LONGOPT_END};
     cli_world_opts wo = {0};
     casus_reliability_options ro = {.rule = CASUS_RELIABILITY_BF2018};
-    const char *output = NULL;
+    const char *output = NULL, *places_opt = NULL;
     int format = CASUS_FORMAT_TEXT, c, rc;
     optind = 1;
     opterr = 0;
@@ -260,6 +273,7 @@ int cmd_reliability(int argc, char **argv)
             else
                 return cli_usage_error("reliability", "--conditions takes held or undecidable, not '%s'", optarg);
             break;
+        case OPT_WAR_PLACES: places_opt = optarg; break;
         case 'h': fputs(cmd_reliability_usage, stdout); return EXIT_OK;
         default:
             if (cli_world_option(c, optarg, &wo))
@@ -277,12 +291,26 @@ int cmd_reliability(int argc, char **argv)
     casus_world *world = NULL;
     casus_wars *wars = NULL;
     casus_reliability *rel = NULL;
-    char dir[4096];
+    casus_war_places *places = NULL;
+    char dir[4096], ppath[4096];
     if ((rc = cli_load_world_data(&wo, CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_WARS, "reliability", dir, sizeof dir,
                                   &world, &err)) != EXIT_OK)
         return rc;
     if ((rc = cli_load_wars(wo.data, &wars)) != EXIT_OK)
         goto done;
+    /* Where the attacks took place: the file given, or the shipped table
+     * when it is there; "none": every attack at the target's home. */
+    struct stat sb;
+    snprintf(ppath, sizeof ppath, "%s/world/war-places.csv", cli_share_dir(wo.share));
+    if (places_opt && strcmp(places_opt, "none") != 0)
+        snprintf(ppath, sizeof ppath, "%s", places_opt);
+    if ((!places_opt || strcmp(places_opt, "none") != 0) && (places_opt || stat(ppath, &sb) == 0)) {
+        if (casus_war_places_load_file(world, ppath, &places, &err) != CASUS_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        ro.places = places;
+    }
     if (casus_reliability_build(world, wars, &ro, &rel, &err) != CASUS_OK) {
         rc = cli_fail(&err);
         goto done;
@@ -302,6 +330,7 @@ int cmd_reliability(int argc, char **argv)
     rc = cli_output_commit(&out, &err);
 done:
     casus_reliability_free(rel);
+    casus_war_places_free(places);
     casus_wars_free(wars);
     casus_world_free(world);
     return rc;

@@ -14,6 +14,7 @@
 #include "casus/history.h"
 #include "casus/reliability.h"
 #include "internal.h"
+#include "who_internal.h"
 
 /* The eras of Berkemeier & Fuhrmann (2018): before and after 1945. */
 #define ERA_SPLIT 1945
@@ -47,6 +48,7 @@ typedef struct build_case {
     casus_vec members; /* int */
     casus_vec duties;  /* casus_reliability_duty */
     const char *failed; /* the first condition that failed for a pledge in force */
+    const char *failed_at; /* where that attack was evaluated, in words ("" at home) */
 } build_case;
 
 typedef struct ctx {
@@ -214,6 +216,17 @@ static casus_status war_attacks(const casus_world *world, const casus_war_histor
     return CASUS_OK;
 }
 
+/* Where the attack was evaluated, in words: "" at the target's home; " in
+ * P" on a place of the target's; " (its forces in P)" abroad. */
+static const char *where_text(const casus_attack *at, char *buf, size_t size)
+{
+    const casus_place *p = at->place;
+    if (!p)
+        return "";
+    snprintf(buf, size, casus__place_of(p, at->target) ? " in %s" : " (its forces in %s)", p->name);
+    return buf;
+}
+
 /* Whether the obligor did what the duty asks, and why, in one sentence. */
 static void judge(ctx *c, casus_reliability_duty *d)
 {
@@ -232,36 +245,37 @@ static void judge(ctx *c, casus_reliability_duty *d)
     }
     bool with = o && bside && (o->side == bside || o->switched_to == bside);
     bool against = o && bside && (o->side != bside || (o->switched_to && o->switched_to != bside));
-    char s1[12], s2[12], s3[12], s4[12], day[11];
+    char s1[12], s2[12], s3[12], s4[12], day[11], where[200];
     casus_date_format(d->attack.day, day);
+    const char *at = where_text(&d->attack, where, sizeof where);
     const char *tid = ob->treaty->id, *art = ob->article->number;
     switch (d->role) {
     case CASUS_ROLE_DEFEND_TARGET:
     case CASUS_ROLE_JOIN_ATTACKER:
         d->honoured = with;
         d->why = casus__arena_printf(
-            &c->rel->arena, "%s: %s owed %s %s (%s, article %s) when %s attacked %s on %s; %s", casus_kind_str(ob->kind),
+            &c->rel->arena, "%s: %s owed %s %s (%s, article %s) when %s attacked %s%s on %s; %s", casus_kind_str(ob->kind),
             abb(c->world, ob->obligor, s1), abb(c->world, ob->beneficiary, s2),
             d->role == CASUS_ROLE_DEFEND_TARGET ? "defence" : "help in its attack", tid, art,
-            abb(c->world, d->attack.attacker, s3), abb(c->world, d->attack.target, s4), day,
+            abb(c->world, d->attack.attacker, s3), abb(c->world, d->attack.target, s4), at, day,
             with ? "it fought on that side: honoured"
                  : o ? "it fought on the other side: violated" : "it stayed out of the war: violated");
         break;
     case CASUS_ROLE_NEUTRAL:
     case CASUS_ROLE_REFRAIN:
         d->honoured = !against;
-        d->why = casus__arena_printf(&c->rel->arena, "%s: %s owed %s %s (%s, article %s) when %s attacked %s on %s; %s",
+        d->why = casus__arena_printf(&c->rel->arena, "%s: %s owed %s %s (%s, article %s) when %s attacked %s%s on %s; %s",
                                      casus_kind_str(ob->kind), abb(c->world, ob->obligor, s1),
                                      abb(c->world, ob->beneficiary, s2),
                                      d->role == CASUS_ROLE_NEUTRAL ? "neutrality" : "non-aggression", tid, art,
-                                     abb(c->world, d->attack.attacker, s3), abb(c->world, d->attack.target, s4), day,
+                                     abb(c->world, d->attack.attacker, s3), abb(c->world, d->attack.target, s4), at, day,
                                      against ? "it fought against it: violated" : "it did not fight against it: honoured");
         break;
     default: /* BREACHED: the attack itself breaks the pledge */
         d->honoured = false;
-        d->why = casus__arena_printf(&c->rel->arena, "%s: %s attacked %s on %s against its pledge to it (%s, article %s): violated",
+        d->why = casus__arena_printf(&c->rel->arena, "%s: %s attacked %s%s on %s against its pledge to it (%s, article %s): violated",
                                      casus_kind_str(ob->kind), abb(c->world, d->attack.attacker, s1),
-                                     abb(c->world, d->attack.target, s2), day, tid, art);
+                                     abb(c->world, d->attack.target, s2), at, day, tid, art);
         break;
     }
     if (!d->why)
@@ -274,7 +288,7 @@ static bool same_duty(const casus_reliability_duty *a, const casus_obligation *o
            a->obligation->kind == ob->kind && a->role == role;
 }
 
-static void record_finding(ctx *c, const casus_finding *f, const casus_attack *at)
+static void record_finding(ctx *c, const casus_finding *f, const casus_attack *at, const casus_war_place *row)
 {
     const casus_obligation *ob = f->obligation;
     if (f->role == CASUS_ROLE_CONSULT || f->superseded_by || ob->treaty->n_atop == 0)
@@ -292,17 +306,30 @@ static void record_finding(ctx *c, const casus_finding *f, const casus_attack *a
         if (!b)
             return;
         if (!counts) {
-            /* Why a pledge in force was not set off: its first failed or
-             * undecided condition other than being in force. */
+            /* Why a pledge in force was not set off: its first failed
+             * condition other than being in force, else its first
+             * undecided one. */
             if (b->failed || f->n_traces == 0 || f->traces[0].truth == CASUS_FAILED)
                 continue;
-            for (size_t i = 1; i < f->n_traces; i++)
-                if (f->traces[i].truth != CASUS_HELD) {
-                    /* Copied: the detail lives in the who result. */
-                    if (!(b->failed = casus__arena_strdup(&c->rel->arena, f->traces[i].detail)))
-                        c->oom = true;
-                    break;
-                }
+            size_t pick = 0;
+            for (size_t i = 1; i < f->n_traces && !pick; i++)
+                if (f->traces[i].truth == CASUS_FAILED)
+                    pick = i;
+            for (size_t i = 1; i < f->n_traces && !pick; i++)
+                if (f->traces[i].truth != CASUS_HELD)
+                    pick = i;
+            if (pick) {
+                char s1[12], s2[12], where[200];
+                /* Copied: the detail lives in the who result. */
+                b->failed = casus__arena_strdup(&c->rel->arena, f->traces[pick].detail);
+                b->failed_at = !at->place ? ""
+                               : casus__arena_printf(&c->rel->arena, " (%s attacked %s%s: %s line %d)",
+                                                     abb(c->world, at->attacker, s1), abb(c->world, at->target, s2),
+                                                     where_text(at, where, sizeof where), "war-places.csv",
+                                                     row ? row->line : 0);
+                if (!b->failed || !b->failed_at)
+                    c->oom = true;
+            }
             continue;
         }
         bool dup = false;
@@ -315,7 +342,8 @@ static void record_finding(ctx *c, const casus_finding *f, const casus_attack *a
             c->oom = true;
             return;
         }
-        *d = (casus_reliability_duty){.obligation = ob, .role = f->role, .status = f->status, .attack = *at};
+        *d = (casus_reliability_duty){
+            .obligation = ob, .role = f->role, .status = f->status, .attack = *at, .place_row = row};
         add_member(c, b, ob->obligor);
         add_member(c, b, ob->beneficiary);
     }
@@ -401,8 +429,8 @@ static void finish_cases(ctx *c, casus_vec *out, size_t n_attacks)
             rc->why = casus__arena_printf(&c->rel->arena, "%zu of %zu pledges set off were honoured. %s", n_ok,
                                           rc->n_duties, bad ? bad->why : ds[0].why);
         else if (b->failed)
-            rc->why = casus__arena_printf(&c->rel->arena, "not set off by any of the war's %zu attacks: %s",
-                                          n_attacks, b->failed);
+            rc->why = casus__arena_printf(&c->rel->arena, "not set off by any of the war's %zu attacks: %s%s",
+                                          n_attacks, b->failed, b->failed_at ? b->failed_at : "");
         else
             rc->why = casus__arena_printf(&c->rel->arena,
                                           "not set off by any of the war's %zu attacks: no pledge in force was "
@@ -484,18 +512,22 @@ casus_status casus_reliability_build(const casus_world *world, const casus_wars 
             qsort(attacks.data, attacks.len, attacks.elem, cmp_attack);
         for (size_t i = 0; i < attacks.len && !c.oom; i++) {
             const attack_rec *ar = &CASUS_VEC_AT(&attacks, attack_rec, i);
-            casus_attack at = {.attacker = ar->a, .target = ar->b, .place = NULL, .day = ar->day};
+            /* Where it took place: the war's row for it, else the
+             * target's home territory.  A place not the target's is an
+             * attack on its forces there. */
+            const casus_war_place *row = casus_war_places_find(o.places, h->war->number, ar->a, ar->b);
+            casus_attack at = {.attacker = ar->a, .target = ar->b, .place = row ? row->place : NULL, .day = ar->day};
             casus_who_result *res = NULL;
             casus_error werr;
             /* An attack casus cannot evaluate (a state outside the world
              * tables) sets off nothing it can see. */
-            if (casus_who(world, &at, CASUS_WHO_ALL, &res, &werr) != CASUS_OK) {
+            if (casus_who(world, &at, CASUS_WHO_ALL | CASUS_WHO_ABROAD, &res, &werr) != CASUS_OK) {
                 if (werr.status == CASUS_NOMEM)
                     c.oom = true;
                 continue;
             }
             for (size_t k = 0; k < res->n_findings && !c.oom; k++)
-                record_finding(&c, &res->findings[k], &at);
+                record_finding(&c, &res->findings[k], &at, row);
             casus_who_free(res);
         }
         finish_cases(&c, &cases, attacks.len);

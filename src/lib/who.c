@@ -9,10 +9,6 @@
 
 #include "who_internal.h"
 
-/* The words of one check, as `casus who` has always printed them (at most
- * TRACE_TEXT - 1 bytes). */
-#define TRACE_TEXT 512
-
 typedef struct who_ctx {
     const casus_world *world;
     const casus_attack *attack;
@@ -38,13 +34,21 @@ static const char *abb(const who_ctx *c, int ccode)
     return s ? s->abb : "?";
 }
 
-static void say(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(char *out, const char *fmt, ...)
+/* The words of one check, whole, in the result's arena; *out is NULL when
+ * memory ran out. */
+static void say(const who_ctx *c, const char **out, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(const who_ctx *c, const char **out, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(out, TRACE_TEXT, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    char *p = n < 0 ? NULL : casus__arena_alloc(c->arena, (size_t)n + 1);
+    if (p)
+        vsnprintf(p, (size_t)n + 1, fmt, again);
+    va_end(again);
+    *out = p;
 }
 
 static void period_text(const casus_period *p, char *buf, size_t size)
@@ -59,17 +63,18 @@ static void period_text(const casus_period *p, char *buf, size_t size)
 
 /* Why the place is or is not the territory of x; `t` is the evaluator's
  * answer (casus_check.detail). */
-static void territory_text(const who_ctx *c, const casus_place *p, int x, casus_truth t, char *why, size_t size)
+static const char *territory_text(const who_ctx *c, const casus_place *p, int x, casus_truth t)
 {
     if (t == CASUS_HELD)
-        snprintf(why, size, "%s is %s territory", p->name, abb(c, x));
-    else if (t == CASUS_UNKNOWN)
-        snprintf(why, size, "%s: sovereignty disputed (sovereign %s, administered by %s, claimed by %zu other state%s)",
-                 p->name, p->sovereign ? abb(c, p->sovereign) : "contested", abb(c, p->administrator),
-                 p->n_claimants, p->n_claimants == 1 ? "" : "s");
-    else
-        snprintf(why, size, "%s is not %s territory (sovereign %s)", p->name, abb(c, x),
-                 p->sovereign ? abb(c, p->sovereign) : "contested");
+        return casus__arena_printf(c->arena, "%s is %s territory", p->name, abb(c, x));
+    if (t == CASUS_UNKNOWN)
+        return casus__arena_printf(c->arena,
+                                   "%s: sovereignty disputed (sovereign %s, administered by %s, claimed by %zu other "
+                                   "state%s)",
+                                   p->name, p->sovereign ? abb(c, p->sovereign) : "contested",
+                                   abb(c, p->administrator), p->n_claimants, p->n_claimants == 1 ? "" : "s");
+    return casus__arena_printf(c->arena, "%s is not %s territory (sovereign %s)", p->name, abb(c, x),
+                               p->sovereign ? abb(c, p->sovereign) : "contested");
 }
 
 /* The adversary, seen from the beneficiary: the other belligerent. */
@@ -78,36 +83,40 @@ static int adversary_of(const who_ctx *c, int beneficiary)
     return beneficiary == c->attack->target ? c->attack->attacker : c->attack->target;
 }
 
-static const char *trigger_text(const who_ctx *c, const casus_obligation *ob, casus_truth truth, char *out)
+static const char *trigger_text(const who_ctx *c, const casus_obligation *ob, casus_truth truth, const char **out)
 {
     const casus_attack *a = c->attack;
     const char *A = abb(c, a->attacker), *B = abb(c, a->target);
     const casus_place *p = c->place;
     switch (ob->trigger) {
     case CASUS_TRIGGER_ARMED_ATTACK:
-        say(out, "armed attack: %s attacks %s", A, B);
+        say(c, out, "armed attack: %s attacks %s", A, B);
         break;
     case CASUS_TRIGGER_AGGRESSION:
-        say(out, "aggression: an armed attack by %s on %s is an act of aggression (UNGA res. 3314, Art. 3(a)); "
+        say(c, out, "aggression: an armed attack by %s on %s is an act of aggression (UNGA res. 3314, Art. 3(a)); "
             "claims of self-defence are not evaluated", A, B);
         break;
     case CASUS_TRIGGER_THREAT:
-        say(out, "threat: an armed attack by %s on %s is at least a threat", A, B);
+        say(c, out, "threat: an armed attack by %s on %s is at least a threat", A, B);
         break;
     case CASUS_TRIGGER_UNSPECIFIED:
-        say(out, "the source does not code a trigger; an attack involving %s is taken as the event",
+        say(c, out, "the source does not code a trigger; an attack involving %s is taken as the event",
             abb(c, ob->beneficiary));
         break;
     case CASUS_TRIGGER_WAR_BY_INVASION:
-        if (truth == CASUS_FAILED)
-            say(out, "armed invasion: %s is the attacker, not invaded", abb(c, ob->beneficiary));
+        if (truth == CASUS_FAILED && ob->beneficiary != a->target)
+            say(c, out, "armed invasion: %s is the attacker, not invaded", abb(c, ob->beneficiary));
+        else if (truth == CASUS_FAILED)
+            say(c, out, "armed invasion: the attack is on %s's forces in %s, not an invasion of its territory", B,
+                p->name);
         else if (truth == CASUS_HELD)
-            say(out, "armed invasion: the attack is on %s, under %s administration", p->name, B);
+            say(c, out, "armed invasion: the attack is on %s, under %s administration", p->name, B);
         else
-            say(out, "armed invasion: %s is claimed by %s but administered by %s", p->name, B, abb(c, p->administrator));
+            say(c, out, "armed invasion: %s is claimed by %s but administered by %s", p->name, B,
+                abb(c, p->administrator));
         break;
     default:
-        say(out, "a trigger casus does not know (code %d): not evaluated", (int)ob->trigger);
+        say(c, out, "a trigger casus does not know (code %d): not evaluated", (int)ob->trigger);
         break;
     }
     return "trigger";
@@ -115,77 +124,87 @@ static const char *trigger_text(const who_ctx *c, const casus_obligation *ob, ca
 
 /* The words of condition k; returns what it is about. */
 static const char *condition_text(const who_ctx *c, const casus_obligation *ob, const casus_condition *k,
-                                  const casus_check *ck, char *out)
+                                  const casus_check *ck, const char **out)
 {
     const casus_place *p = c->place;
     int adv = adversary_of(c, ob->beneficiary);
     casus_truth truth = (casus_truth)ck->truth;
-    char why[400];
+    const char *why;
     switch (k->kind) {
     case CASUS_COND_ADVERSARY_ANY:
-        say(out, "any state: %s", abb(c, adv));
+        say(c, out, "any state: %s", abb(c, adv));
         return "adversary";
     case CASUS_COND_ADVERSARY_STATES: {
-        size_t used = 0;
-        why[0] = '\0';
-        for (size_t i = 0; i < k->n_states; i++) {
-            used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0, "%s%s", i ? " " : "",
-                                     abb(c, k->states[i]));
-            if (used >= sizeof why)
-                used = sizeof why - 1;
+        size_t len = 1;
+        for (size_t i = 0; i < k->n_states; i++)
+            len += strlen(abb(c, k->states[i])) + 1;
+        char *list = casus__arena_alloc(c->arena, len), *at = list;
+        if (!list) {
+            *out = NULL;
+            return "adversary";
         }
+        for (size_t i = 0; i < k->n_states; i++)
+            at += sprintf(at, "%s%s", i ? " " : "", abb(c, k->states[i]));
+        why = list;
         bool in = truth == CASUS_HELD;
-        say(out, "one of %s: %s %s", why, abb(c, adv), in ? "is" : "is not");
+        say(c, out, "one of %s: %s %s", why, abb(c, adv), in ? "is" : "is not");
         return "adversary";
     }
     case CASUS_COND_ADVERSARY_NONPARTY: {
         bool party = truth == CASUS_FAILED;
-        say(out, "a state not party to %s: %s %s", ob->treaty->id, abb(c, adv), party ? "is a party" : "is not a party");
+        say(c, out, "a state not party to %s: %s %s", ob->treaty->id, abb(c, adv),
+            party ? "is a party" : "is not a party");
         return "adversary";
     }
     case CASUS_COND_ADVERSARY_EXTERNAL:
-        say(out, "an external attack: %s is a state other than %s", abb(c, adv), abb(c, ob->beneficiary));
+        say(c, out, "an external attack: %s is a state other than %s", abb(c, adv), abb(c, ob->beneficiary));
         return "adversary";
     case CASUS_COND_PLACE_ANYWHERE:
-        say(out, "anywhere: %s", p->name);
+        say(c, out, "anywhere: %s", p->name);
         return "place";
     case CASUS_COND_PLACE_TERRITORY:
-        territory_text(c, p, ob->beneficiary, (casus_truth)ck->detail, why, sizeof why);
-        say(out, "territory of %s: %s", abb(c, ob->beneficiary), why);
+        if (!(why = territory_text(c, p, ob->beneficiary, (casus_truth)ck->detail))) {
+            *out = NULL;
+            return "place";
+        }
+        say(c, out, "territory of %s: %s", abb(c, ob->beneficiary), why);
         return "place";
     case CASUS_COND_PLACE_ADMINISTERED: {
         int who = k->n_states ? k->states[0] : ob->beneficiary;
-        say(out, "under the administration of %s: %s is administered by %s", abb(c, who), p->name,
+        say(c, out, "under the administration of %s: %s is administered by %s", abb(c, who), p->name,
             abb(c, p->administrator));
         return "place";
     }
     case CASUS_COND_PLACE_AREA: {
         const casus_area *area = casus_world_area_find(c->world, k->area);
-        say(out, "in %s (%s): %s %s", k->area, area ? area->name : k->area, p->name,
+        say(c, out, "in %s (%s): %s %s", k->area, area ? area->name : k->area, p->name,
             truth == CASUS_HELD ? "lies in it" : truth == CASUS_FAILED ? "lies outside it"
                                 : "may or may not lie in it (the area is not defined precisely there)");
         return "place";
     }
     case CASUS_COND_PLACE_RECOGNIZED:
-        territory_text(c, p, ob->beneficiary, (casus_truth)ck->detail, why, sizeof why);
-        say(out, "recognized by %s as lawfully under %s administration: %s", abb(c, ob->obligor),
+        if (!(why = territory_text(c, p, ob->beneficiary, (casus_truth)ck->detail))) {
+            *out = NULL;
+            return "place";
+        }
+        say(c, out, "recognized by %s as lawfully under %s administration: %s", abb(c, ob->obligor),
             abb(c, ob->beneficiary), why);
         return "place";
     case CASUS_COND_BENEFICIARY_ATTACKED:
-        say(out, "only when %s is the one attacked: %s", abb(c, ob->beneficiary),
+        say(c, out, "only when %s is the one attacked: %s", abb(c, ob->beneficiary),
             truth == CASUS_HELD ? "it is" : "it is the attacker");
         return "attacked";
     case CASUS_COND_UNDECIDABLE:
-        say(out, "%s: not decidable from the event", k->text);
+        say(c, out, "%s: not decidable from the event", k->text);
         return "condition";
     default:
-        say(out, "a condition casus does not know (kind %d): not evaluated", (int)k->kind);
+        say(c, out, "a condition casus does not know (kind %d): not evaluated", (int)k->kind);
         return "condition";
     }
 }
 
 /* The words of one check: what it is about, and the detail in out. */
-static const char *check_text(const who_ctx *c, const casus_binding *b, const casus_check *ck, char *out)
+static const char *check_text(const who_ctx *c, const casus_binding *b, const casus_check *ck, const char **out)
 {
     const casus_obligation *ob = b->obligation;
     casus_truth truth = (casus_truth)ck->truth;
@@ -198,31 +217,32 @@ static const char *check_text(const who_ctx *c, const casus_binding *b, const ca
              * data; what happened after that, the data do not say. */
             char last[11];
             casus_date_format(c->atop_end, last);
-            say(out, "%s was bound to %s under %s from %s; ATOP's data end on %s, so whether it still holds is not "
+            say(c, out, "%s was bound to %s under %s from %s; ATOP's data end on %s, so whether it still holds is not "
                 "recorded", abb(c, ob->obligor), abb(c, ob->beneficiary), ob->treaty->id, buf, last);
         } else
-            say(out, "%s %s %s under %s from %s", abb(c, ob->obligor),
-                truth == CASUS_FAILED ? "is not bound to" : "is bound to", abb(c, ob->beneficiary), ob->treaty->id, buf);
+            say(c, out, "%s %s %s under %s from %s", abb(c, ob->obligor),
+                truth == CASUS_FAILED ? "is not bound to" : "is bound to", abb(c, ob->beneficiary), ob->treaty->id,
+                buf);
         return "in force";
     }
     case CASUS_CHECK_STATE_SYSTEM:
-        say(out, "%s is %s a member of the state system on that day", abb(c, ob->obligor),
+        say(c, out, "%s is %s a member of the state system on that day", abb(c, ob->obligor),
             truth == CASUS_FAILED ? "not" : "perhaps not");
         return "state system";
     case CASUS_CHECK_TRIGGER:
         return trigger_text(c, ob, truth, out);
     case CASUS_CHECK_STATE_OF_WAR:
-        say(out, "whether the attack puts %s \"in a state of war\" is not decidable from the event",
+        say(c, out, "whether the attack puts %s \"in a state of war\" is not decidable from the event",
             abb(c, c->attack->target));
         return "state of war";
     case CASUS_CHECK_CONDITION:
         return condition_text(c, ob, &ob->conds[ck->cond], ck, out);
     case CASUS_CHECK_SUPERSEDED:
-        say(out, "set aside: the hand-encoded treaty %s covers ATOP alliance %d on that day", b->superseded_by->id,
+        say(c, out, "set aside: the hand-encoded treaty %s covers ATOP alliance %d on that day", b->superseded_by->id,
             ob->treaty->atop[0]);
         return "superseded";
     default:
-        say(out, "?");
+        say(c, out, "?");
         return "?";
     }
 }
@@ -235,11 +255,11 @@ static void trace_binding(who_ctx *c, const casus_binding *b, casus_finding *f)
         c->oom = true;
         return;
     }
-    char text[TRACE_TEXT];
     for (size_t i = 0; i < b->n_checks; i++) {
-        tr[i].what = check_text(c, b, &b->checks[i], text);
+        const char *text = NULL;
+        tr[i].what = check_text(c, b, &b->checks[i], &text);
         tr[i].truth = (casus_truth)b->checks[i].truth;
-        if (!(tr[i].detail = casus__arena_strdup(c->arena, text)))
+        if (!(tr[i].detail = text))
             c->oom = true;
     }
     f->obligation = b->obligation;
@@ -379,7 +399,7 @@ casus_status casus_who(const casus_world *w, const casus_attack *a, unsigned fla
 {
     *out = NULL;
     const casus_place *place;
-    casus_status st = casus__who_resolve(w, a, &place, err);
+    casus_status st = casus__who_resolve(w, a, flags, &place, err);
     if (st != CASUS_OK)
         return st;
 

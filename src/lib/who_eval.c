@@ -234,6 +234,13 @@ static bool decide(eval_ctx *c, const casus_obligation *ob, casus_check *at, cas
                     return false;
                 break;
             }
+            /* Forces attacked abroad (CASUS_WHO_ABROAD): the target's
+             * territory was not invaded. */
+            if (!casus__place_of(c->place, c->attack->target)) {
+                if (!put(&o, CASUS_CHECK_TRIGGER, CASUS_FAILED, 0, 0))
+                    return false;
+                break;
+            }
             put(&o, CASUS_CHECK_TRIGGER, c->place->administrator == c->attack->target ? CASUS_HELD : CASUS_UNKNOWN, 0, 0);
             put(&o, CASUS_CHECK_STATE_OF_WAR, CASUS_UNKNOWN, 0, 0);
             break;
@@ -265,7 +272,15 @@ static bool decide(eval_ctx *c, const casus_obligation *ob, casus_check *at, cas
     return true;
 }
 
-casus_status casus__who_resolve(const casus_world *w, const casus_attack *a, const casus_place **out,
+bool casus__place_of(const casus_place *place, int ccode)
+{
+    bool is = place->sovereign == ccode || place->administrator == ccode;
+    for (size_t i = 0; i < place->n_claimants; i++)
+        is |= place->claimants[i] == ccode;
+    return is;
+}
+
+casus_status casus__who_resolve(const casus_world *w, const casus_attack *a, unsigned flags, const casus_place **out,
                                 casus_error *err)
 {
     char buf[12];
@@ -281,10 +296,7 @@ casus_status casus__who_resolve(const casus_world *w, const casus_attack *a, con
     if (a->attacker == a->target)
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "a state cannot attack itself");
     const casus_place *place = a->place ? a->place : casus_world_home(w, a->target);
-    bool targets = place->sovereign == a->target || place->administrator == a->target;
-    for (size_t i = 0; i < place->n_claimants; i++)
-        targets |= place->claimants[i] == a->target;
-    if (!targets)
+    if (!casus__place_of(place, a->target) && !(flags & CASUS_WHO_ABROAD))
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "%s is not %s's: its sovereign is %s and it is administered by %s",
                                place->name, casus_world_state_by_ccode(w, a->target)->abb,
                                place->sovereign ? casus_world_abb(w, place->sovereign, buf) : "contested",
@@ -401,7 +413,7 @@ casus_status casus_who_eval(const casus_world *w, const casus_attack *a, unsigne
     *bindings = NULL;
     *n = 0;
     const casus_place *place;
-    casus_status st = casus__who_resolve(w, a, &place, err);
+    casus_status st = casus__who_resolve(w, a, flags, &place, err);
     if (st != CASUS_OK)
         return st;
     if (!s || s->world != w)

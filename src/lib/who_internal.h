@@ -25,9 +25,13 @@ struct casus_who_scratch {
 };
 
 /* Checks that the world is finished and the attack sound, and resolves its
- * place (the target's home when attack->place is NULL). */
-CASUS_HIDDEN casus_status casus__who_resolve(const casus_world *world, const casus_attack *attack,
+ * place (the target's home when attack->place is NULL); a place that is not
+ * the target's is refused unless flags has CASUS_WHO_ABROAD. */
+CASUS_HIDDEN casus_status casus__who_resolve(const casus_world *world, const casus_attack *attack, unsigned flags,
                                             const casus_place **place /* OUT */, casus_error *err);
+/* Whether the place is the state's at all: sovereign, administrator or
+ * claimant. */
+CASUS_HIDDEN bool casus__place_of(const casus_place *place, int ccode);
 /* A scratch for cap_bindings candidates making at most cap_checks checks. */
 CASUS_HIDDEN casus_status casus__who_scratch_make(const casus_world *world, size_t cap_bindings, size_t cap_checks,
                                                  casus_who_scratch **scratch /* OUT */, casus_error *err);

@@ -65,6 +65,52 @@ Test(promises, every_condition_up_to_the_limit_is_evaluated)
     free(text);
 }
 
+/* who.h: a trace's detail is "the condition in words and why it held or
+ * failed" -- whole, however long the treaty's wording or the list of states. */
+Test(promises, trace_details_are_never_cut)
+{
+    casus_world *w = test_world_tables();
+    casus_error err;
+    char cond[901];
+    memset(cond, 'w', sizeof cond - 1);
+    cond[sizeof cond - 1] = '\0';
+    memcpy(cond + sizeof cond - 5, "END!", 4);
+    const char *states = "CHN RUS PRK JPN ROK GMY FRN UKG ITA SPN POR NTH BEL LUX DEN NOR SWD FIN POL CZR SLO HUN "
+                         "ROM BUL GRC TUR CYP AUS SWZ IRE ICE EST LAT LIT UKR BLR MLD GRG ARM AZE IND PAK BNG";
+    char *text = malloc(8192);
+    snprintf(text, 8192,
+             "treaty long-1\ntitle \"long words\"\nsigned 2000-01-01\nin-force 2000-01-01\nends never\n"
+             "source S1 \"test\"\nparty USA 2 joined 2000-01-01\nparty CAN 20 joined 2000-01-01\n"
+             "article 1\n  text paraphrase S1\n  > x\n  rule defense\n    owed-by each\n    owed-to others\n"
+             "    trigger armed-attack\n    timing immediate\n    undecidable \"%s\"\n    adversary one-of %s\n",
+             cond, states);
+    cr_assert_eq(casus_world_load_treaty_text(w, "long.treaty", text, strlen(text), &err), CASUS_OK,
+                 "%s:%d:%d: %s", err.file, err.line, err.col, err.message);
+    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
+    casus_attack a = {.attacker = 365, .target = 20, .day = casus_day_from_ymd(2020, 1, 1)};
+    casus_who_result *r = NULL;
+    cr_assert_eq(casus_who(w, &a, CASUS_WHO_ALL, &r, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(r->n_findings, 1);
+    const casus_finding *f = &r->findings[0];
+    bool saw_cond = false, saw_list = false;
+    for (size_t i = 0; i < f->n_traces; i++) {
+        const char *d = f->traces[i].detail;
+        if (strstr(d, "END!: not decidable from the event")) {
+            cr_expect_eq(strlen(d), strlen(cond) + strlen(": not decidable from the event"));
+            saw_cond = true;
+        }
+        if (strncmp(d, "one of ", 7) == 0) {
+            cr_expect(strstr(d, "BLR MLD GRG ARM AZE IND PAK BNG: RUS is"), "%s", d);
+            saw_list = true;
+        }
+    }
+    cr_expect(saw_cond, "the 900-byte condition is not traced whole");
+    cr_expect(saw_list, "the list of 44 adversaries is not traced whole");
+    casus_who_free(r);
+    casus_world_free(w);
+    free(text);
+}
+
 Test(promises, the_parser_refuses_a_rule_past_the_limit)
 {
     char *dir = make_temp_dir();

@@ -4,10 +4,12 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "casus/data.h"
 #include "casus/reliability.h"
+#include "casus/warplaces.h"
 #include "casus/wars.h"
 #include "testutil.h"
 
@@ -121,6 +123,111 @@ Test(reliability, known_cases_and_rates_bf2018)
     casus_world_free(w);
 }
 
+static casus_war_places *war_places(casus_world *w)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/world/war-places.csv", source_dir());
+    casus_war_places *t = NULL;
+    casus_error err;
+    cr_assert_eq(casus_war_places_load_file(w, path, &t, &err), CASUS_OK, "%s", err.message);
+    return t;
+}
+
+/* The case's duty under `treaty`, or NULL. */
+static const casus_reliability_duty *duty_under(const casus_reliability_case *c, const char *treaty)
+{
+    for (size_t i = 0; i < c->n_duties; i++)
+        if (strcmp(c->duties[i].obligation->treaty->id, treaty) == 0)
+            return &c->duties[i];
+    return NULL;
+}
+
+/* Each attack where it took place (world/war-places.csv).  The Falklands
+ * War (COW 202): Argentina attacked the Falkland Islands, British
+ * territory in the South Atlantic, south of the Tropic of Cancer and so
+ * outside North Atlantic Treaty Art. 6: NATO (ATOP 3180) is not set off,
+ * where the attack taken at Britain's home set it off and counted it
+ * violated by every ally.  Laos (COW 170): North Vietnam's attack of
+ * 1968-01-13 was on US forces in Laos, which is not US territory (NATO
+ * Art. 5) nor in the Pacific area (ANZUS, the US treaties with the
+ * Philippines and Korea); taken at home, all four were set off.  The
+ * ATOP pledges, with no place condition casus can read, stay set off, and
+ * their why says where. */
+Test(reliability, each_attack_where_it_took_place)
+{
+    casus_world *w = test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_WARS);
+    casus_wars *wars = test_wars();
+    casus_war_places *places = war_places(w);
+    casus_reliability *home = NULL, *rel = NULL;
+    casus_error err;
+    casus_reliability_options o = {.rule = CASUS_RELIABILITY_BF2018};
+    cr_assert_eq(casus_reliability_build(w, wars, &o, &home, &err), CASUS_OK, "%s", err.message);
+    o.places = places;
+    cr_assert_eq(casus_reliability_build(w, wars, &o, &rel, &err), CASUS_OK, "%s", err.message);
+    cr_expect_eq(casus_reliability_options_used(rel).places, places);
+
+    const casus_reliability_case *h = casus_reliability_find(home, 202, 3180), *c = casus_reliability_find(rel, 202, 3180);
+    cr_assert(h && c);
+    cr_expect(h->invoked && !h->honoured, "at home, Art. 5 was set off and counted violated");
+    cr_expect_null(duty_under(h, "nato-1949")->attack.place);
+    cr_expect_not(c->invoked, "the Falklands lie outside the Art. 6 area");
+    cr_expect_eq(c->n_duties, 0);
+    cr_expect(strstr(c->why, "nato-art6") && strstr(c->why, "Falkland Islands lies outside it"), "%s", c->why);
+    cr_expect(strstr(c->why, "ARG attacked UKG in Falkland Islands: war-places.csv line"), "%s", c->why);
+    /* The Brussels Treaty (ATOP 3130) has no place casus can read: still
+     * set off, and its why names the place. */
+    c = casus_reliability_find(rel, 202, 3130);
+    cr_assert_not_null(c);
+    cr_expect(c->invoked);
+    cr_expect_str_eq(c->duties[0].attack.place->id, "falklands");
+    cr_expect_not_null(c->duties[0].place_row);
+    cr_expect(strstr(c->why, "when ARG attacked UKG in Falkland Islands on 1982-03-25"), "%s", c->why);
+
+    static const int laos[] = {3180, 3210, 3215, 3240};
+    for (size_t i = 0; i < 4; i++) {
+        h = casus_reliability_find(home, 170, laos[i]);
+        c = casus_reliability_find(rel, 170, laos[i]);
+        cr_assert(h && c, "atop %d", laos[i]);
+        cr_expect(h->invoked, "atop %d at home", laos[i]);
+        cr_expect_not(c->invoked, "atop %d in Laos", laos[i]);
+        cr_expect(strstr(c->why, "DRV attacked USA (its forces in Laos)"), "%s", c->why);
+    }
+    c = casus_reliability_find(rel, 170, 3270);
+    cr_assert_not_null(c);
+    cr_expect(c->invoked && !c->honoured);
+    cr_expect(strstr(c->why, "when DRV attacked USA (its forces in Laos) on 1968-01-13"), "%s", c->why);
+    /* Korea, 1950, and Cyprus, 1974: Art. 5 set off at home, not where the
+     * forces were attacked. */
+    cr_expect(casus_reliability_find(home, 151, 3180)->invoked);
+    cr_expect_not(casus_reliability_find(rel, 151, 3180)->invoked);
+    cr_expect(casus_reliability_find(home, 184, 3180)->invoked);
+    cr_expect_not(casus_reliability_find(rel, 184, 3180)->invoked);
+
+    /* Those seven cases, all violated, are the only ones that move. */
+    size_t moved = 0;
+    for (size_t i = 0; i < casus_reliability_count(rel); i++) {
+        const casus_reliability_case *a = casus_reliability_at(home, i), *b = casus_reliability_at(rel, i);
+        cr_assert(a->war == b->war && a->atop == b->atop);
+        if (a->invoked != b->invoked || a->honoured != b->honoured) {
+            moved++;
+            cr_expect(a->invoked && !a->honoured && !b->invoked, "war %d atop %d", a->war, a->atop);
+        }
+    }
+    cr_expect_eq(moved, 7);
+    expect_rate(casus_reliability_overall(rel), 219, 115, "overall");
+    expect_rate(casus_reliability_by_era(rel, 0), 139, 88, "1816-1944");
+    expect_rate(casus_reliability_by_era(rel, 1), 80, 27, "1945-2003");
+    expect_rate(casus_reliability_by_kind(rel, CASUS_KIND_DEFENSE), 106, 33, "defense");
+    expect_rate(casus_reliability_by_kind(rel, CASUS_KIND_OFFENSE), 48, 26, "offense");
+    expect_rate(casus_reliability_by_kind(rel, CASUS_KIND_NEUTRALITY), 72, 64, "neutrality");
+    expect_rate(casus_reliability_by_kind(rel, CASUS_KIND_NONAGGRESSION), 48, 26, "nonaggression");
+    casus_reliability_free(rel);
+    casus_reliability_free(home);
+    casus_war_places_free(places);
+    casus_wars_free(wars);
+    casus_world_free(w);
+}
+
 Test(reliability, command_leeds2000_json)
 {
     run_result r = run_casus("reliability", "--rule", "leeds2000", "--format", "json", "--data", test_data_dir(), NULL);
@@ -181,6 +288,56 @@ Test(reliability, command_leeds2000_json)
     expect_casus_exit(2, "reliability", "--from", "1950", "--to", "1940", "--data", test_data_dir(), NULL);
     expect_casus_exit(2, "reliability", "--conditions", "maybe", "--data", test_data_dir(), NULL);
     expect_casus_exit(2, "reliability", "stray", "--data", test_data_dir(), NULL);
+}
+
+/* The command reads world/war-places.csv by default; --war-places none
+ * evaluates every attack at home, and a bad table is refused with its line
+ * and column, nothing written. */
+Test(reliability, command_war_places)
+{
+    run_result r = run_casus("reliability", "--format", "json", "--data", test_data_dir(), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *root = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(root);
+    cr_expect(json_is_true(json_object_get(root, "war_places")));
+    json_t *late = json_object_get(json_object_get(json_object_get(root, "rates"), "by_era"), "1945-2003");
+    cr_expect_eq(json_integer_value(json_object_get(late, "invoked")), 80);
+    cr_expect_eq(json_integer_value(json_object_get(late, "honoured")), 27);
+    size_t i;
+    json_t *c;
+    bool seen = false;
+    json_array_foreach(json_object_get(root, "cases"), i, c)
+    {
+        if (json_integer_value(json_object_get(c, "war")) != 202 || json_integer_value(json_object_get(c, "atop")) != 3130)
+            continue;
+        seen = true;
+        json_t *d = json_array_get(json_object_get(c, "duties"), 0);
+        cr_expect_str_eq(json_string_value(json_object_get(d, "place")), "falklands");
+    }
+    cr_expect(seen);
+    json_decref(root);
+    run_free(&r);
+
+    r = run_casus("reliability", "--war-places", "none", "--data", test_data_dir(), NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "every attack evaluated at the target's home territory"));
+    cr_expect(strstr(r.out, "1945-2003        87 invoked    27 honoured   31.0%"), "%s", r.out + strlen(r.out) - 600);
+    run_free(&r);
+
+    char *dir = make_temp_dir(), path[4096], out[4096];
+    snprintf(path, sizeof path, "%s/bad-war-places.csv", dir);
+    const char *bad = "war,attacker,target,place,source\n202,,UKG,atlantis,s\n";
+    cr_assert_eq(spit(path, bad, strlen(bad)), 0);
+    snprintf(out, sizeof out, "%s/rel-out.txt", dir);
+    r = run_casus("reliability", "--war-places", path, "--output", out, "--data", test_data_dir(), NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "bad-war-places.csv:2:10: unknown place 'atlantis'"), "%s", r.err);
+    size_t n;
+    char *written = slurp(out, &n);
+    cr_expect_null(written, "nothing written");
+    free(written);
+    rm_temp_dir(dir);
+    run_free(&r);
 }
 
 Test(reliability, refuses_a_world_without_the_war_data)

@@ -247,3 +247,63 @@ Test(who, bad_queries_are_refused)
     cr_assert_eq(casus_who(W, &elsewhere, 0, &r, &err), CASUS_INVALID);
     cr_assert(strstr(err.message, "Kursk") != NULL, "%s", err.message);
 }
+
+/* CASUS_WHO_ABROAD: an attack on a state's forces outside its territory.
+ * ANZUS Art. IV-V covers a party's armed forces in the Pacific area: an
+ * attack on US forces in South Korea in 1953 sets it off, where the same
+ * attack taken as one on the United States' home (only partly on the
+ * Pacific) is not decidable.  NATO Art. 5 covers a party's own territory
+ * only, so the attack abroad does not set it off, nor does an attack on US
+ * forces in Laos (not on the Pacific) set off ANZUS.  Without the flag such
+ * a place is refused, as before. */
+Test(who, an_attack_on_forces_abroad_is_evaluated_where_they_are)
+{
+    casus_attack att = {.attacker = cc("PRK"), .target = cc("USA"), .day = casus_day_from_ymd(1953, 6, 1),
+                        .place = casus_world_place_find(W, "ROK")};
+    casus_who_result *r = NULL;
+    casus_error err;
+    cr_assert_eq(casus_who(W, &att, 0, &r, &err), CASUS_INVALID, "a place not the target's needs the flag");
+    cr_assert_null(r);
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL | CASUS_WHO_ABROAD, &r, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(r->place, att.place);
+    const casus_finding *f = must_find(r, "AUL", "USA", "anzus-1951", CASUS_KIND_DEFENSE, "IV");
+    cr_expect_eq(f->status, CASUS_HELD, "US forces in South Korea are in the Pacific area");
+    f = must_find(r, "UKG", "USA", "nato-1949", CASUS_KIND_DEFENSE, "5");
+    cr_expect_eq(f->status, CASUS_FAILED, "South Korea is not US territory in the Art. 6 area");
+    bool says = false;
+    for (size_t i = 0; i < f->n_traces; i++)
+        says |= f->traces[i].truth == CASUS_FAILED && strstr(f->traces[i].detail, "South Korea is not USA territory");
+    cr_expect(says, "the trace names the place");
+    casus_who_free(r);
+
+    att.place = NULL;
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL, &r, &err), CASUS_OK, "%s", err.message);
+    cr_expect_eq(must_find(r, "AUL", "USA", "anzus-1951", CASUS_KIND_DEFENSE, "IV")->status, CASUS_UNKNOWN);
+    cr_expect_eq(must_find(r, "UKG", "USA", "nato-1949", CASUS_KIND_DEFENSE, "5")->status, CASUS_HELD);
+    casus_who_free(r);
+
+    att = (casus_attack){.attacker = cc("DRV"), .target = cc("USA"), .day = casus_day_from_ymd(1968, 1, 13),
+                         .place = casus_world_place_find(W, "LAO")};
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL | CASUS_WHO_ABROAD, &r, &err), CASUS_OK, "%s", err.message);
+    cr_expect_eq(must_find(r, "AUL", "USA", "anzus-1951", CASUS_KIND_DEFENSE, "IV")->status, CASUS_FAILED);
+    casus_who_free(r);
+
+    /* China's pledge to North Korea (1961, Art. II) is set off by an armed
+     * invasion: an attack on North Korean forces in South Korea is none. */
+    att = (casus_attack){.attacker = cc("USA"), .target = cc("PRK"), .day = casus_day_from_ymd(1970, 1, 1),
+                         .place = casus_world_place_find(W, "ROK")};
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL | CASUS_WHO_ABROAD, &r, &err), CASUS_OK, "%s", err.message);
+    f = must_find(r, "CHN", "PRK", "chn-prk-1961", CASUS_KIND_DEFENSE, NULL);
+    cr_expect_eq(f->status, CASUS_FAILED);
+    says = false;
+    for (size_t i = 0; i < f->n_traces; i++)
+        says |= f->traces[i].truth == CASUS_FAILED &&
+                strstr(f->traces[i].detail, "the attack is on PRK's forces in South Korea, not an invasion") != NULL;
+    cr_expect(says, "the trigger's trace says why");
+    casus_who_free(r);
+    att.place = NULL;
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL, &r, &err), CASUS_OK, "%s", err.message);
+    cr_expect_neq(must_find(r, "CHN", "PRK", "chn-prk-1961", CASUS_KIND_DEFENSE, NULL)->status, CASUS_FAILED,
+                  "an attack on North Korea itself is an invasion");
+    casus_who_free(r);
+}
