@@ -56,7 +56,8 @@
     XX(WORKERS, "workers")                              \
     XX(MONEY, "money")                                  \
     XX(JOINT_VENTURES, "joint-ventures")                \
-    XX(FOOD, "food")
+    XX(FOOD, "food")                                    \
+    XX(NATURAL_GAS_LIQUIDS, "natural-gas-liquids")
 
 #define CASUS__ENUM_WHAT(n, s) CASUS_WHAT_##n,
 typedef enum casus_what { CASUS_WHAT_MAP(CASUS__ENUM_WHAT) CASUS_WHAT_COUNT } casus_what;
@@ -83,6 +84,23 @@ typedef enum casus_flow {
 } casus_flow;
 CASUS_EXTERN const char *casus_flow_str(casus_flow flow);
 
+/* One limit of a cap: N units in each period.  A period is either the
+ * 12 months from 'from' (and each 12 months after) or, when 'until' is
+ * set, the one span from..until.  A measure may carry several limits:
+ * in other units for the same periods ("4 million barrels or 525,000
+ * tons", "US$ ... or ... metric tons, whichever is lower": exceeding any
+ * of them breaches the cap), or for other periods (a first, shorter
+ * period). */
+typedef struct casus_cap {
+    int64_t limit;    /* above 0; CASUS_CAP_UNSTATED when the resolution states no figure */
+    const char *unit; /* "barrels", "tonnes", "usd" */
+    casus_day from;   /* first day of the first period */
+    casus_day until;  /* last day of the single period, or CASUS_DAY_NEVER_AFTER: 12-month periods */
+    const char *note; /* how the resolution sets an unstated limit; may be NULL */
+    int line;
+} casus_cap;
+#define CASUS_CAP_UNSTATED (-1)
+
 /* A measure under an operative paragraph. */
 typedef struct casus_measure {
     const char *id;            /* unique within its resolution */
@@ -93,9 +111,8 @@ typedef struct casus_measure {
     size_t n_binds;
     casus_period in_force;     /* from .. until (open end when none) */
     const char *end_note;      /* why it ended; may be NULL */
-    int64_t cap;               /* CAP: the limit */
-    const char *cap_unit;      /* CAP: "barrels" */
-    casus_day cap_anchor;      /* CAP: first day of the first 12-month period */
+    const casus_cap *caps;     /* CAP: its limits, at least one */
+    size_t n_caps;
     const char *const *exempt; /* exemptions, in words (informational) */
     size_t n_exempt;
     const char *const *undecidable; /* conditions no event can settle: make a breach not decidable */
@@ -182,6 +199,7 @@ typedef struct casus_event {
     char against[4];     /* troops: the state they fight against ("UKR"), or "" */
     const char *front;   /* troops: where they fight, a place of world/places.csv ("kursk"), or NULL */
     const char *within;  /* id of an event whose amount includes this one's, or NULL */
+    const char *overlaps; /* id of an event whose figure may count some of the same deliveries, or NULL */
     const casus_claim *claims;
     size_t n_claims;
     const char *note;    /* may be NULL */
@@ -234,18 +252,33 @@ typedef struct casus_sanctions_finding {
     int after_monitoring; /* 1 when every claim is dated after the last day a panel was mandated */
 } casus_sanctions_finding;
 
-/* The events' total against a cap for one of its 12-month periods. */
+/* The events' total in one unit for one period of a cap.  The bounds
+ * follow each figure's uncertainty: N adds N to both; N..M adds N to the
+ * low and M to the high bound; "at least N" and "more than N" add N to the
+ * low bound and leave the high one open; "about N" adds nothing certain to
+ * the low bound and leaves the high one open.  Events whose figures may
+ * overlap ('overlaps') add the largest of their low bounds, not the sum.
+ * A unit in which the cap sets no limit gets a total of its own with cap
+ * NULL: such figures are reported, never added to another unit's. */
 typedef struct casus_sanctions_total {
     const casus_resolution *resolution;
     const casus_paragraph *paragraph;
     const casus_measure *measure;
-    casus_day period_lo, period_hi;
-    int64_t at_least;     /* certain lower bound of the events' total */
-    int at_least_open;    /* 1 when the bound itself is exceeded ("more than") */
-    int64_t nominal;      /* the figures as given ("about" counted at face value) */
-    size_t n_events;
-    size_t n_unplaced;    /* events whose dates straddle this period's bounds or lack a figure */
-    casus_truth truth;    /* FAILED: the cap is exceeded; UNKNOWN otherwise */
+    const casus_cap *cap;   /* the limit in this unit for this period; NULL: no limit in this unit */
+    const char *unit;
+    casus_day period_lo, period_hi; /* the period, cut to the days the measure is in force */
+    int64_t total_low;     /* certain lower bound of the events' total */
+    int low_open;          /* 1 when the total certainly exceeds total_low ("more than") */
+    int64_t total_high;    /* upper bound; meaningless when high_open */
+    int high_open;         /* 1 when no upper bound follows from the figures */
+    int64_t nominal;       /* the figures as given ("about" at face value, a range at its low end) */
+    size_t n_events;       /* events counted (those 'within' another are counted in it) */
+    size_t n_unplaced;     /* covered events in the period that cannot be counted: no figure, or dates
+                              straddling the period's bounds */
+    size_t n_other_unit;   /* covered events in the period whose figure is in another unit */
+    casus_truth truth;     /* FAILED: the limit is exceeded (the low bound is over it); HELD: every
+                              covered event of the period is counted and the high bound is within it
+                              (the events' total, not all states' supply); UNKNOWN otherwise */
 } casus_sanctions_total;
 
 typedef struct casus_sanctions_report {
@@ -267,6 +300,9 @@ CASUS_EXTERN void casus_sanctions_report_free(casus_sanctions_report *r);
 /* Writes the report as text, CSV (one row per finding) or JSON. */
 CASUS_EXTERN casus_status casus_sanctions_report_write(const casus_sanctions_report *r, casus_format format,
                                                        FILE *out, casus_error *err);
+/* Writes the totals against caps as CSV, one row per total. */
+CASUS_EXTERN casus_status casus_sanctions_totals_write_csv(const casus_sanctions_report *r, FILE *out,
+                                                           casus_error *err);
 /* Writes the measures in force on day, then those ended by then. */
 CASUS_EXTERN casus_status casus_sanctions_list_write(const casus_sanctions *s, casus_day day, FILE *out,
                                                      casus_error *err);

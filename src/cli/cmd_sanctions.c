@@ -13,7 +13,8 @@
 int cmd_sanctions(int argc, char **argv);
 
 const char cmd_sanctions_usage[] =
-    "Usage: casus sanctions check EVENTS... [--format text|csv|json] [--output FILE]\n"
+    "Usage: casus sanctions check EVENTS... [--format text|csv|json] [--table findings|totals]\n"
+    "                                [--output FILE]\n"
     "       casus sanctions list [--date YYYY-MM-DD]\n"
     "       (each also takes --share DIR and --sanctions DIR)\n"
     "\n"
@@ -21,15 +22,19 @@ const char cmd_sanctions_usage[] =
     "       the UN Security Council resolutions on the DPRK: for each paragraph\n"
     "       that covers the exchange, failed (breached), held, or not decidable\n"
     "       (may be breached), quoted, with why.  A cap is judged from the\n"
-    "       events' total for its 12-month period; totals are printed.  Findings\n"
-    "       that rest only on sources dated after the panel of experts' mandate\n"
-    "       ended are marked.\n"
+    "       events' total for each of its periods, a low and a high bound that\n"
+    "       follow the figures' uncertainty: exceeded (the low bound is over the\n"
+    "       cap), within (every event counted, the high bound within it), or not\n"
+    "       decidable; totals are printed.  Findings that rest only on sources\n"
+    "       dated after the panel of experts' mandate ended are marked.\n"
     "list   the measures in force on the day (default: today), those not\n"
     "       decidable on it, and those ended by then (the panel of experts after\n"
     "       2024-04-30).\n"
     "\n"
     "  -f, --format FMT     text (default), csv (one row per finding) or json\n"
     "                       (\"events\", \"findings\", \"totals\", \"notes\")\n"
+    "  -t, --table T        with csv: findings (default) or totals (one row per\n"
+    "                       cap, period and unit)\n"
     "  -o, --output FILE    write there (atomically) instead of standard output\n"
     "  -d, --date DATE      the day for list\n"
     "      --share DIR      directory holding sanctions/ (default: CASUS_SHARE, then\n"
@@ -71,6 +76,7 @@ int cmd_sanctions(int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"date", required_argument, NULL, 'd'},   {"share", required_argument, NULL, OPT_SHARE},
+        {"table", required_argument, NULL, 't'},
         {"sanctions", required_argument, NULL, OPT_SANCTIONS}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     if (argc < 2) {
@@ -85,12 +91,12 @@ int cmd_sanctions(int argc, char **argv)
     bool check = strcmp(sub, "check") == 0, list = strcmp(sub, "list") == 0;
     if (!check && !list)
         return cli_usage_error("sanctions", "unknown subcommand '%s' (check or list)", sub);
-    const char *output = NULL, *date = NULL, *share = NULL, *dir = NULL;
+    const char *output = NULL, *date = NULL, *share = NULL, *dir = NULL, *table = NULL;
     int format = CASUS_FORMAT_TEXT;
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc - 1, argv + 1, "f:o:d:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc - 1, argv + 1, "f:o:d:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             format = casus_format_from_str(optarg);
@@ -99,6 +105,11 @@ int cmd_sanctions(int argc, char **argv)
             break;
         case 'o': output = optarg; break;
         case 'd': date = optarg; break;
+        case 't':
+            if (strcmp(optarg, "findings") != 0 && strcmp(optarg, "totals") != 0)
+                return cli_usage_error("sanctions", "unknown table '%s' (findings or totals)", optarg);
+            table = optarg;
+            break;
         case OPT_SHARE: share = optarg; break;
         case OPT_SANCTIONS: dir = optarg; break;
         case 'h': cli_print_help(cli_find("sanctions"), stdout); return EXIT_OK;
@@ -115,6 +126,9 @@ int cmd_sanctions(int argc, char **argv)
         return cli_usage_error("sanctions", "--date is for list; events carry their own dates");
     if (list && format != CASUS_FORMAT_TEXT)
         return cli_usage_error("sanctions", "list writes text only");
+    if (table && (list || format != CASUS_FORMAT_CSV))
+        return cli_usage_error("sanctions", "--table chooses the CSV table of check (--format csv)");
+    bool totals = table && strcmp(table, "totals") == 0;
 
     casus_day day = 0;
     if (list) {
@@ -156,8 +170,9 @@ int cmd_sanctions(int argc, char **argv)
     cli_output out;
     rc = cli_output_open(&out, output, &err);
     if (rc == EXIT_OK) {
-        casus_status st = check ? casus_sanctions_report_write(report, (casus_format)format, out.fp, &err)
-                                : casus_sanctions_list_write(s, day, out.fp, &err);
+        casus_status st = !check   ? casus_sanctions_list_write(s, day, out.fp, &err)
+                          : totals ? casus_sanctions_totals_write_csv(report, out.fp, &err)
+                                   : casus_sanctions_report_write(report, (casus_format)format, out.fp, &err);
         if (st != CASUS_OK) {
             cli_output_abort(&out);
             rc = cli_fail(&err);

@@ -26,10 +26,11 @@ typedef struct parser {
     casus_vec events;  /* casus_event, this file's */
     casus_vec claims;  /* casus_claim, the event's */
     casus_vec within_tok; /* casus_lx_token, beside events: where 'within' was given */
+    casus_vec overlaps_tok; /* casus_lx_token, beside events: where 'overlaps' was given */
     bool seen_title, seen_note;
     bool in_event;
     casus_event e;
-    casus_lx_token e_tok, within_at;
+    casus_lx_token e_tok, within_at, overlaps_at;
     unsigned seen;
 } parser;
 
@@ -66,6 +67,7 @@ static const casus_event *find_event(parser *ps, const char *id)
 enum {
     SEEN_FROM = 1u << 0, SEEN_TO = 1u << 1, SEEN_WHAT = 1u << 2, SEEN_AMOUNT = 1u << 3, SEEN_WHEN = 1u << 4,
     SEEN_PLACE = 1u << 5, SEEN_WITHIN = 1u << 6, SEEN_NOTE = 1u << 7, SEEN_AGAINST = 1u << 8, SEEN_FRONT = 1u << 9,
+    SEEN_OVERLAPS = 1u << 10,
 };
 
 static casus_status close_event(parser *ps)
@@ -96,8 +98,10 @@ static casus_status close_event(parser *ps)
     ps->claims.len = 0;
     if (!e->claims)
         return casus__lx_oom(LX);
-    if (push(ps, &ps->events, e))
-        push(ps, &ps->within_tok, &ps->within_at);
+    if (e->within && e->overlaps)
+        return FAIL_TOK(at, "event '%s' is 'within' one event and 'overlaps' another: give one of them", e->id);
+    if (push(ps, &ps->events, e) && push(ps, &ps->within_tok, &ps->within_at))
+        push(ps, &ps->overlaps_tok, &ps->overlaps_at);
     return ps->lx.status;
 }
 
@@ -198,7 +202,7 @@ static bool once(parser *ps, unsigned bit, casus_lx_token kw)
 }
 
 /* estmt -> 'from' state | 'to' state | 'what' WHAT [NAME] | 'amount' amount | 'when' span
- *        | 'place' STRING | 'claim' KEY [STRING] | 'within' NAME | 'note' STRING */
+ *        | 'place' STRING | 'claim' KEY [STRING] | 'within' NAME | 'overlaps' NAME | 'note' STRING */
 static casus_status parse_event_stmt(parser *ps)
 {
     casus_lx_token kw = TOK;
@@ -259,6 +263,14 @@ static casus_status parse_event_stmt(parser *ps)
             return casus__lx_expected(LX, "the id of the event whose figure includes this one");
         if (casus__lx_word(LX, ps->arena, "an event id", &e->within) != CASUS_OK)
             return ps->lx.status;
+    } else if (KW("overlaps")) {
+        ps->overlaps_at = TOK;
+        if (!once(ps, SEEN_OVERLAPS, kw))
+            return ps->lx.status;
+        if (TOK.kind != LX_WORD || !casus__lx_is_name(TOK.p, TOK.n))
+            return casus__lx_expected(LX, "the id of the event whose figure may count some of the same deliveries");
+        if (casus__lx_word(LX, ps->arena, "an event id", &e->overlaps) != CASUS_OK)
+            return ps->lx.status;
     } else if (KW("claim")) {
         if (TOK.kind != LX_WORD)
             return casus__lx_expected(LX, "a source key");
@@ -294,6 +306,7 @@ static casus_status parse_event(parser *ps)
     casus__lx_next(LX);
     memset(&ps->e, 0, sizeof ps->e);
     memset(&ps->within_at, 0, sizeof ps->within_at);
+    memset(&ps->overlaps_at, 0, sizeof ps->overlaps_at);
     ps->seen = 0;
     ps->e_tok = TOK;
     ps->e.line = TOK.line;
@@ -360,7 +373,7 @@ static casus_status parse_file(parser *ps)
     if (casus__lx_eol(LX) != CASUS_OK)
         return ps->lx.status;
     static const char *const event_words[] = {"from", "to", "what", "amount", "when", "place",
-                                              "claim", "within", "against", "front", NULL};
+                                              "claim", "within", "overlaps", "against", "front", NULL};
     while (TOK.kind != LX_EOF && ps->lx.status == CASUS_OK) {
         if (TOK.kind == LX_NL) {
             casus__lx_next(LX);
@@ -409,6 +422,24 @@ static casus_status parse_file(parser *ps)
             return FAIL_TOK(at, "event '%s' is within '%s' but differs from it in what, from, to or unit", e->id,
                             e->within);
     }
+    /* 'overlaps' likewise, between events counted on their own: totals
+     * then add the larger of the two certain figures, not both. */
+    for (size_t i = 0; i < ps->events.len; i++) {
+        const casus_event *e = &CASUS_VEC_AT(&ps->events, casus_event, i);
+        casus_lx_token at = CASUS_VEC_AT(&ps->overlaps_tok, casus_lx_token, i);
+        if (!e->overlaps)
+            continue;
+        const casus_event *o = find_event(ps, e->overlaps);
+        if (!o)
+            return FAIL_TOK(at, "event '%s' names no event '%s' to overlap", e->id, e->overlaps);
+        if (o == e || o->within)
+            return FAIL_TOK(at, "event '%s' cannot overlap '%s' (itself, or an event that is within another)", e->id,
+                            e->overlaps);
+        if (o->what != e->what || strcmp(o->from, e->from) != 0 || strcmp(o->to, e->to) != 0 ||
+            (e->amount.unit && o->amount.unit && strcmp(e->amount.unit, o->amount.unit) != 0))
+            return FAIL_TOK(at, "event '%s' overlaps '%s' but differs from it in what, from, to or unit", e->id,
+                            e->overlaps);
+    }
     return ps->lx.status;
 }
 
@@ -456,6 +487,7 @@ casus_status casus_events_load_text(casus_events *ev, const char *name, const ch
     casus__vec_init(&ps.events, sizeof(casus_event));
     casus__vec_init(&ps.claims, sizeof(casus_claim));
     casus__vec_init(&ps.within_tok, sizeof(casus_lx_token));
+    casus__vec_init(&ps.overlaps_tok, sizeof(casus_lx_token));
     casus__lx_init(&ps.lx, name, buf, len, err, "the events file");
     parse_file(&ps);
     casus_status st = ps.lx.status;
@@ -485,6 +517,7 @@ casus_status casus_events_load_text(casus_events *ev, const char *name, const ch
     casus__vec_free(&ps.events, &ev->mem);
     casus__vec_free(&ps.claims, &ev->mem);
     casus__vec_free(&ps.within_tok, &ev->mem);
+    casus__vec_free(&ps.overlaps_tok, &ev->mem);
     if (st != CASUS_OK)
         casus__arena_rollback(&ev->arena, mark);
     return st;

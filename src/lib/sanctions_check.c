@@ -2,21 +2,22 @@
  *
  * Each measure is read as an obligation of the states it binds: a ban holds
  * while no covered exchange goes the way it forbids; a cap holds while the
- * total for each 12-month period stays within it.  An event is judged
- * against every ban and cap that covers its kind of exchange and is in
- * force on some day the event may have taken place:
+ * total for each of its periods stays within its limits.  An event is
+ * judged against every ban and cap that covers its kind of exchange and is
+ * in force on some day the event may have taken place:
  *   - failed (breached): the exchange goes the forbidden way, on days the
  *     ban is certainly in force, and no condition the event cannot settle
- *     stands in the way;
+ *     stands in the way; for a cap, the event is counted in a period whose
+ *     total exceeds one of the cap's limits;
  *   - not decidable: the event's dates straddle the ban's start or end, a
  *     condition of the paragraph cannot be settled from the event, or, for
- *     a cap, the events' certain total for the period does not exceed it (a
- *     cap is breached by the sum over all supplying states, which a list of
- *     reported events cannot show to be within it);
+ *     a cap, no limit is shown exceeded (a cap is breached by the sum over
+ *     all supplying states, which a list of reported events cannot show to
+ *     be within it);
  *   - held: the paragraph covers this kind of exchange but only the other
  *     way (coal from the DPRK, not to it).
- * Totals use the certain lower bound of each figure: "about N" counts 0 in
- * it (it is not certain), "at least N" and "more than N" count N. */
+ * Totals are low and high bounds per period and unit (casus_sanctions_total
+ * in casus/sanctions.h says how each kind of figure adds to them). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,78 +226,319 @@ static const casus_event *containing(const casus_events *ev, const casus_event *
     return e;
 }
 
-static casus_sanctions_total *find_total(report_impl *ri, const measure_ref *mr, casus_day lo)
+/* ---- caps: periods and totals ---------------------------------------------------------- */
+
+/* The period of limit c that holds day, or false when none does. */
+static bool cap_period(const casus_cap *c, casus_day day, casus_day *lo, casus_day *hi)
+{
+    if (day < c->from)
+        return false;
+    if (c->until != CASUS_DAY_NEVER_AFTER) {
+        if (day > c->until)
+            return false;
+        *lo = c->from;
+        *hi = c->until;
+        return true;
+    }
+    period_of(c->from, day, lo, hi);
+    return true;
+}
+
+/* The period cut to the days the measure is in force. */
+static void clip_period(const casus_measure *m, casus_day *lo, casus_day *hi)
+{
+    if (*lo < m->in_force.start.lo)
+        *lo = m->in_force.start.lo;
+    if (!casus_span_is_open(m->in_force.end) && *hi > m->in_force.end.hi)
+        *hi = m->in_force.end.hi;
+}
+
+/* Where an event falls for a cap. */
+typedef enum placement {
+    PLACE_NONE,       /* no period of the cap holds any of its days */
+    PLACE_COUNTED,    /* one period, a limit in its unit */
+    PLACE_OTHER_UNIT, /* one period, a figure in a unit the cap sets no limit in */
+    PLACE_UNCOUNTED,  /* no figure, or dates straddling a period's bounds */
+} placement;
+
+typedef struct place {
+    placement how;
+    const casus_cap *cap; /* COUNTED: the limit; else the limit whose period holds the event's first day */
+    casus_day lo, hi;     /* the period, clipped */
+} place;
+
+static place place_event(const casus_measure *m, const casus_event *e)
+{
+    place pl = {PLACE_NONE, NULL, 0, 0};
+    const char *unit = e->amount.kind == CASUS_AMOUNT_UNKNOWN ? NULL : e->amount.unit;
+    /* A limit in the event's unit whose one period holds all its days. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < m->n_caps; i++) {
+            const casus_cap *c = &m->caps[i];
+            bool same_unit = unit && strcmp(c->unit, unit) == 0;
+            if (pass == 0 && !same_unit)
+                continue;
+            casus_day lo, hi, lo2, hi2;
+            bool a = cap_period(c, e->when.lo, &lo, &hi), b = cap_period(c, e->when.hi, &lo2, &hi2);
+            if (a && b && lo == lo2) {
+                pl.how = !unit ? PLACE_UNCOUNTED : same_unit ? PLACE_COUNTED : PLACE_OTHER_UNIT;
+                /* In another unit: counted only if no limit in its own unit exists at all. */
+                if (pl.how == PLACE_OTHER_UNIT)
+                    for (size_t j = 0; j < m->n_caps; j++)
+                        if (strcmp(m->caps[j].unit, unit) == 0)
+                            pl.how = PLACE_UNCOUNTED;
+                pl.cap = c;
+                pl.lo = lo;
+                pl.hi = hi;
+                clip_period(m, &pl.lo, &pl.hi);
+                return pl;
+            }
+            if ((a || b) && pl.how == PLACE_NONE) {
+                pl.how = PLACE_UNCOUNTED;
+                pl.cap = c;
+                if (a) {
+                    pl.lo = lo;
+                    pl.hi = hi;
+                } else {
+                    pl.lo = lo2;
+                    pl.hi = hi2;
+                }
+                clip_period(m, &pl.lo, &pl.hi);
+            }
+        }
+    return pl;
+}
+
+static casus_sanctions_total *find_total(report_impl *ri, const casus_measure *m, const char *unit, casus_day lo)
 {
     for (size_t i = 0; i < ri->totals.len; i++) {
         casus_sanctions_total *t = &CASUS_VEC_AT(&ri->totals, casus_sanctions_total, i);
-        if (t->measure == mr->m && t->period_lo == lo)
+        if (t->measure == m && t->period_lo == lo && strcmp(t->unit, unit) == 0)
             return t;
     }
     return NULL;
 }
 
-static casus_sanctions_total *get_total(report_impl *ri, const measure_ref *mr, casus_day lo, casus_day hi)
+static casus_sanctions_total *get_total(report_impl *ri, const measure_ref *mr, const casus_cap *cap, const char *unit,
+                                        casus_day lo, casus_day hi)
 {
-    casus_sanctions_total *t = find_total(ri, mr, lo);
+    casus_sanctions_total *t = find_total(ri, mr->m, unit, lo);
     if (t)
         return t;
     t = casus__vec_push(&ri->totals, &ri->mem);
     if (!t)
         return NULL;
+    memset(t, 0, sizeof *t);
     t->resolution = mr->r;
     t->paragraph = mr->p;
     t->measure = mr->m;
+    t->cap = cap;
+    t->unit = unit;
     t->period_lo = lo;
     t->period_hi = hi;
     t->truth = CASUS_UNKNOWN;
     return t;
 }
 
-/* An event counts toward a cap's total when it is covered, goes the capped
- * way, is in force, is not part of another event, and gives a figure in the
- * cap's unit within one period. */
-static bool placed_in_period(const casus_measure *m, const casus_event *e, casus_day *lo, casus_day *hi)
+/* The rows of every limit whose period is the one given (the cap's units
+ * for that period), made if missing. */
+static bool rows_of_period(report_impl *ri, const measure_ref *mr, casus_day lo, casus_day hi)
 {
-    casus_day lo2, hi2;
-    period_of(m->cap_anchor, e->when.lo, lo, hi);
-    period_of(m->cap_anchor, e->when.hi, &lo2, &hi2);
-    return *lo == lo2 && e->amount.kind != CASUS_AMOUNT_UNKNOWN && strcmp(e->amount.unit, m->cap_unit) == 0;
+    for (size_t i = 0; i < mr->m->n_caps; i++) {
+        const casus_cap *c = &mr->m->caps[i];
+        casus_day clo, chi;
+        if (!cap_period(c, lo, &clo, &chi))
+            continue;
+        clip_period(mr->m, &clo, &chi);
+        if (clo == lo && chi == hi && !get_total(ri, mr, c, c->unit, lo, hi))
+            return false;
+    }
+    return true;
+}
+
+/* Saturating sums: the figures are at most 10^15 each, but there may be
+ * thousands of them. */
+static int64_t sat_add(int64_t a, int64_t b) { return a > INT64_MAX - b ? INT64_MAX : a + b; }
+
+/* One event's bounds. */
+static void event_bounds(const casus_amount *a, int64_t *low, int *low_open, int64_t *high, int *high_open)
+{
+    *low = 0;
+    *low_open = 0;
+    *high = 0;
+    *high_open = 0;
+    switch (a->kind) {
+    case CASUS_AMOUNT_EXACT: *low = *high = a->lo; break;
+    case CASUS_AMOUNT_RANGE:
+        *low = a->lo;
+        *high = a->hi;
+        break;
+    case CASUS_AMOUNT_AT_LEAST: *low = a->lo; *high_open = 1; break;
+    case CASUS_AMOUNT_MORE_THAN:
+        *low = a->lo;
+        *low_open = 1;
+        *high_open = 1;
+        break;
+    case CASUS_AMOUNT_ABOUT: *high_open = 1; break; /* nothing certain either way */
+    case CASUS_AMOUNT_UNKNOWN: *high_open = 1; break;
+    }
+}
+
+/* An event counted in a row, before the sums. */
+typedef struct counted {
+    size_t row;
+    const casus_event *e;
+} counted;
+
+static size_t uf_find(size_t *parent, size_t x)
+{
+    while (parent[x] != x)
+        x = parent[x] = parent[parent[x]];
+    return x;
+}
+
+static bool linked(const casus_event *a, const casus_event *b)
+{
+    return (a->overlaps && strcmp(a->overlaps, b->id) == 0) || (b->overlaps && strcmp(b->overlaps, a->id) == 0);
+}
+
+/* Sums one row.  Events linked by 'overlaps' (within the row: a partner
+ * counted in another row does not join) form a group, which adds the
+ * largest of its low bounds and the sum of its high bounds. */
+static void sum_row(casus_sanctions_total *t, size_t row, const counted *c, size_t n, size_t *parent)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].row != row || uf_find(parent, i) != i)
+            continue;
+        int64_t glow = 0, ghigh = 0, gnom = 0;
+        int glow_open = 0, ghigh_open = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (c[j].row != row || uf_find(parent, j) != i)
+                continue;
+            int64_t lo, hi;
+            int lo_open, hi_open;
+            event_bounds(&c[j].e->amount, &lo, &lo_open, &hi, &hi_open);
+            if (lo > glow || (lo == glow && lo_open))
+                glow = lo, glow_open = lo_open;
+            ghigh = sat_add(ghigh, hi);
+            ghigh_open |= hi_open;
+            if (c[j].e->amount.lo > gnom)
+                gnom = c[j].e->amount.lo;
+        }
+        t->total_low = sat_add(t->total_low, glow);
+        t->low_open |= glow_open;
+        t->total_high = sat_add(t->total_high, ghigh);
+        t->high_open |= ghigh_open;
+        t->nominal = sat_add(t->nominal, gnom);
+    }
 }
 
 static casus_status build_totals(report_impl *ri, const measure_ref *mr, const casus_events *ev, casus_error *err)
 {
     const casus_measure *m = mr->m;
-    for (size_t i = 0; i < casus_events_count(ev); i++) {
+    size_t first_row = ri->totals.len;
+    casus_vec cnt;
+    casus__vec_init(&cnt, sizeof(counted));
+    casus_status st = CASUS_OK;
+    for (size_t i = 0; st == CASUS_OK && i < casus_events_count(ev); i++) {
         const casus_event *e = casus_events_at(ev, i);
         if (!(m->covers & (1u << e->what)) || !flow_matches(m->flow, e) || in_force_over(m, e->when) == CASUS_FAILED)
             continue;
-        casus_day lo, hi;
-        bool placed = placed_in_period(m, e, &lo, &hi);
-        casus_sanctions_total *t = get_total(ri, mr, lo, hi);
-        if (!t)
-            return oom(err);
-        if (!placed) {
-            t->n_unplaced++;
-            continue;
-        }
         if (e->within)
             continue; /* its figure is part of the containing event's */
-        t->n_events++;
-        const casus_amount *a = &e->amount;
-        if (a->kind != CASUS_AMOUNT_ABOUT) {
-            t->at_least += a->lo;
-            if (a->kind == CASUS_AMOUNT_MORE_THAN)
-                t->at_least_open = 1;
+        place pl = place_event(m, e);
+        if (pl.how == PLACE_NONE)
+            continue;
+        if (!rows_of_period(ri, mr, pl.lo, pl.hi)) {
+            st = oom(err);
+            break;
         }
-        t->nominal += a->lo;
+        /* Every limit of the period learns of an event it cannot count: one
+         * without a figure or straddling the period's bounds, or one whose
+         * figure is in another unit (a limit in tonnes learns nothing from
+         * barrels). */
+        for (size_t k = first_row; k < ri->totals.len; k++) {
+            casus_sanctions_total *t = &CASUS_VEC_AT(&ri->totals, casus_sanctions_total, k);
+            if (t->period_lo != pl.lo || !t->cap)
+                continue;
+            if (pl.how == PLACE_UNCOUNTED)
+                t->n_unplaced++;
+            else if (strcmp(t->unit, e->amount.unit) != 0)
+                t->n_other_unit++;
+        }
+        if (pl.how == PLACE_UNCOUNTED)
+            continue;
+        const casus_cap *cap = pl.how == PLACE_COUNTED ? pl.cap : NULL;
+        casus_sanctions_total *t = get_total(ri, mr, cap, e->amount.unit, pl.lo, pl.hi);
+        counted *slot = t ? casus__vec_push(&cnt, &ri->mem) : NULL;
+        if (!slot) {
+            st = oom(err);
+            break;
+        }
+        t->n_events++;
+        slot->row = (size_t)(t - &CASUS_VEC_AT(&ri->totals, casus_sanctions_total, 0));
+        slot->e = e;
     }
+    /* Groups of events whose figures may overlap, within a row. */
+    size_t *parent = NULL;
+    if (st == CASUS_OK && cnt.len) {
+        parent = casus__mem_alloc(&ri->mem, cnt.len * sizeof *parent);
+        if (!parent)
+            st = oom(err);
+    }
+    const counted *c = cnt.data;
+    for (size_t i = 0; st == CASUS_OK && i < cnt.len; i++)
+        parent[i] = i;
+    for (size_t i = 0; st == CASUS_OK && i < cnt.len; i++)
+        for (size_t j = 0; j < i; j++)
+            if (c[i].row == c[j].row && linked(c[i].e, c[j].e))
+                parent[uf_find(parent, i)] = uf_find(parent, j);
+    for (size_t k = first_row; st == CASUS_OK && k < ri->totals.len; k++) {
+        casus_sanctions_total *t = &CASUS_VEC_AT(&ri->totals, casus_sanctions_total, k);
+        sum_row(t, k, c, cnt.len, parent);
+        if (!t->cap || t->cap->limit == CASUS_CAP_UNSTATED)
+            t->truth = CASUS_UNKNOWN;
+        else if (t->total_low > t->cap->limit || (t->total_low == t->cap->limit && t->low_open))
+            t->truth = CASUS_FAILED;
+        else if (!t->high_open && t->total_high <= t->cap->limit && t->n_unplaced == 0 && t->n_other_unit == 0)
+            t->truth = CASUS_HELD;
+        else
+            t->truth = CASUS_UNKNOWN;
+    }
+    if (parent)
+        casus__mem_free(&ri->mem, parent, cnt.len * sizeof *parent);
+    casus__vec_free(&cnt, &ri->mem);
+    return st;
+}
+
+/* Whether some limit of the measure is exceeded in the period starting lo. */
+static const casus_sanctions_total *exceeded_in(report_impl *ri, const casus_measure *m, casus_day lo)
+{
     for (size_t i = 0; i < ri->totals.len; i++) {
-        casus_sanctions_total *t = &CASUS_VEC_AT(&ri->totals, casus_sanctions_total, i);
-        if (t->measure == m)
-            t->truth = t->at_least > m->cap || (t->at_least == m->cap && t->at_least_open) ? CASUS_FAILED
-                                                                                           : CASUS_UNKNOWN;
+        const casus_sanctions_total *t = &CASUS_VEC_AT(&ri->totals, casus_sanctions_total, i);
+        if (t->measure == m && t->period_lo == lo && t->truth == CASUS_FAILED)
+            return t;
     }
-    return CASUS_OK;
+    return NULL;
+}
+
+static void bounds_words(sbuf *s, const casus_sanctions_total *t)
+{
+    if (!t->high_open && t->total_high == t->total_low && !t->low_open)
+        sb_add(s, "%lld %s", (long long)t->total_low, t->unit);
+    else if (!t->high_open)
+        sb_add(s, "%s%lld to %lld %s", t->low_open ? "more than " : "", (long long)t->total_low,
+               (long long)t->total_high, t->unit);
+    else
+        sb_add(s, "%s %lld %s", t->low_open ? "more than" : "at least", (long long)t->total_low, t->unit);
+}
+
+static void cap_words(sbuf *s, const casus_cap *c)
+{
+    if (c->limit == CASUS_CAP_UNSTATED)
+        sb_add(s, "a cap in %s the resolution states no figure for (%s)", c->unit, c->note);
+    else
+        sb_add(s, "a cap of %lld %s", (long long)c->limit, c->unit);
 }
 
 static casus_status judge(report_impl *ri, const casus_events *ev, const casus_event *e, const measure_ref *mr,
@@ -341,32 +583,63 @@ static casus_status judge(report_impl *ri, const casus_events *ev, const casus_e
         return add_finding(ri, e, mr, truth, &why, after, err);
     }
     /* A cap: judged from the period's total. */
-    casus_day lo, hi;
     const casus_event *whole = containing(ev, e);
-    if (!placed_in_period(m, whole, &lo, &hi)) {
-        casus_span_format(e->when, span);
-        sb_add(&why, " The cap is %lld %s per 12 months; the event %s, so it cannot be counted in one period.",
-               (long long)m->cap, m->cap_unit,
-               whole->amount.kind == CASUS_AMOUNT_UNKNOWN ? "gives no figure"
-               : strcmp(whole->amount.unit, m->cap_unit) != 0 ? "gives its figure in another unit"
-                                                              : "spans two of the cap's periods");
+    place pl = place_event(m, whole);
+    if (pl.how == PLACE_NONE) {
+        sb_add(&why, " The measure is in force on its dates but no period of its cap holds them.");
         add_conditions(&why, m);
         return add_finding(ri, e, mr, CASUS_UNKNOWN, &why, after, err);
     }
-    const casus_sanctions_total *t = find_total(ri, mr, lo);
-    fmt_day(lo, d1);
-    fmt_day(hi, d2);
+    fmt_day(pl.lo, d1);
+    fmt_day(pl.hi, d2);
     if (whole != e)
         sb_add(&why, " Its figure is part of event '%s'.", whole->id);
-    sb_add(&why, " In the 12 months %s..%s the events give %s %lld %s against a cap of %lld %s binding %s:", d1, d2,
-           t && t->at_least_open ? "more than" : "at least", (long long)(t ? t->at_least : 0), m->cap_unit,
-           (long long)m->cap, m->cap_unit, binds);
-    if (t && t->truth == CASUS_FAILED) {
-        sb_add(&why, " the cap is exceeded.");
+    const casus_sanctions_total *over = exceeded_in(ri, m, pl.lo);
+    if (pl.how == PLACE_UNCOUNTED || pl.how == PLACE_OTHER_UNIT) {
+        sb_add(&why, " The cap is judged per period (%s..%s); the event %s, so it is not counted in one period's "
+                     "total.",
+               d1, d2,
+               pl.how == PLACE_OTHER_UNIT                   ? "gives its figure in a unit the cap sets no limit in"
+               : whole->amount.kind == CASUS_AMOUNT_UNKNOWN ? "gives no figure"
+                                                            : "spans two of the cap's periods or lies partly "
+                                                              "outside them");
+        if (over && pl.how == PLACE_OTHER_UNIT) {
+            sb_add(&why, " The events of the period exceed ");
+            cap_words(&why, over->cap);
+            sb_add(&why, ", but which deliveries went over it is not decidable.");
+        }
+        add_conditions(&why, m);
+        return add_finding(ri, e, mr, CASUS_UNKNOWN, &why, after, err);
+    }
+    const casus_sanctions_total *t = find_total(ri, m, whole->amount.unit, pl.lo);
+    sb_add(&why, " In the period %s..%s the events give ", d1, d2);
+    if (t)
+        bounds_words(&why, t);
+    else
+        sb_add(&why, "no countable figure");
+    sb_add(&why, " against ");
+    cap_words(&why, pl.cap);
+    sb_add(&why, " binding %s:", binds);
+    if (over) {
+        if (over->cap != pl.cap) {
+            sb_add(&why, " the cap's other limit, ");
+            cap_words(&why, over->cap);
+            sb_add(&why, ", is exceeded (");
+            bounds_words(&why, over);
+            sb_add(&why, "), so the cap is exceeded.");
+        } else {
+            sb_add(&why, " the cap is exceeded.");
+        }
     } else {
         truth = CASUS_UNKNOWN;
-        sb_add(&why, " not exceeded by these events; a breach turns on the total supplied by all states in the "
-                     "period, which they do not give.");
+        if (pl.cap->limit == CASUS_CAP_UNSTATED)
+            sb_add(&why, " without the figure no total can be judged.");
+        else if (t && t->truth == CASUS_HELD)
+            sb_add(&why, " within the cap by these events; a breach turns on the total supplied by all states in "
+                         "the period, which they do not give.");
+        else
+            sb_add(&why, " not shown exceeded by these events; a breach turns on the total supplied by all states "
+                         "in the period, which they do not give.");
     }
     add_conditions(&why, m);
     return add_finding(ri, e, mr, truth, &why, after, err);
@@ -511,6 +784,25 @@ static const char *truth_label(casus_truth t)
     }
 }
 
+/* The kinds of exchange a measure covers, joined by spaces. */
+static void goods_str(const casus_measure *m, char *buf, size_t size)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int w = 0; w < CASUS_WHAT_COUNT && k + 1 < size; w++)
+        if (m->covers & (1u << w))
+            k += (size_t)snprintf(buf + k, size - k, "%s%s", k ? " " : "", casus_what_str((casus_what)w));
+}
+
+static const char *total_verdict(casus_truth t)
+{
+    switch (t) {
+    case CASUS_FAILED: return "exceeded";
+    case CASUS_HELD: return "within (the events counted; not all states' supply)";
+    default: return "not decidable";
+    }
+}
+
 static void write_text(const casus_sanctions_report *r, FILE *out)
 {
     const casus_events *ev = r->events;
@@ -549,17 +841,25 @@ static void write_text(const casus_sanctions_report *r, FILE *out)
         }
     }
     if (r->n_totals) {
-        fprintf(out, "\ntotals against caps (certain lower bound; as given):\n");
+        fprintf(out, "\ntotals against caps (low..high bound of the events' total in each period):\n");
         for (size_t i = 0; i < r->n_totals; i++) {
             const casus_sanctions_total *t = &r->totals[i];
-            char d1[11], d2[11];
+            char d1[11], d2[11], goods[256];
             fmt_day(t->period_lo, d1);
             fmt_day(t->period_hi, d2);
-            fprintf(out, "  %s paragraph %s, %s..%s: %s %lld, as given %lld, cap %lld %s: %s (events counted: %zu, "
-                         "not countable: %zu)\n",
-                    t->resolution->symbol, t->paragraph->number, d1, d2, t->at_least_open ? "more than" : "at least",
-                    (long long)t->at_least, (long long)t->nominal, (long long)t->measure->cap, t->measure->cap_unit,
-                    t->truth == CASUS_FAILED ? "exceeded" : "not shown exceeded", t->n_events, t->n_unplaced);
+            goods_str(t->measure, goods, sizeof goods);
+            sbuf b = {.n = 0};
+            bounds_words(&b, t);
+            fprintf(out, "  %s paragraph %s (%s), %s..%s: %s (as given %lld); ", t->resolution->symbol,
+                    t->paragraph->number, goods, d1, d2, b.b, (long long)t->nominal);
+            if (!t->cap)
+                fprintf(out, "no limit in %s: reported, not summed with the cap's units", t->unit);
+            else if (t->cap->limit == CASUS_CAP_UNSTATED)
+                fprintf(out, "cap unstated (%s): not decidable", t->cap->note);
+            else
+                fprintf(out, "cap %lld %s: %s", (long long)t->cap->limit, t->unit, total_verdict(t->truth));
+            fprintf(out, " (events counted: %zu, not countable: %zu, in another unit: %zu)\n", t->n_events,
+                    t->n_unplaced, t->n_other_unit);
         }
     }
     if (r->n_notes) {
@@ -587,6 +887,54 @@ static int write_csv(const casus_sanctions_report *r, FILE *out)
         casus_csv_str(&w, quote);
         casus_csv_str(&w, f->why);
         casus_csv_str(&w, f->after_monitoring ? "yes" : "no");
+        casus_csv_end(&w);
+    }
+    return casus_csv_flush(&w) == CASUS_OK ? 0 : -1;
+}
+
+static int write_totals_csv(const casus_sanctions_report *r, FILE *out)
+{
+    casus_csv_writer w;
+    casus_csv_init(&w, out, CASUS_CSV_QUOTE_ALL);
+    static const char head[] = "resolution,paragraph,measure,good,from,until,cap,unit,total_low,total_low_exceeded,"
+                               "total_high,as_given,events,not_countable,other_unit,truth";
+    casus_csv_plain(&w, head, sizeof head - 1);
+    casus_csv_end(&w);
+    for (size_t i = 0; i < r->n_totals; i++) {
+        const casus_sanctions_total *t = &r->totals[i];
+        char d1[11], d2[11], goods[256], num[32];
+        fmt_day(t->period_lo, d1);
+        fmt_day(t->period_hi, d2);
+        goods_str(t->measure, goods, sizeof goods);
+        casus_csv_str(&w, t->resolution->symbol);
+        casus_csv_str(&w, t->paragraph->number);
+        casus_csv_str(&w, t->measure->id);
+        casus_csv_str(&w, goods);
+        casus_csv_str(&w, d1);
+        casus_csv_str(&w, d2);
+        if (t->cap && t->cap->limit != CASUS_CAP_UNSTATED)
+            snprintf(num, sizeof num, "%lld", (long long)t->cap->limit);
+        else
+            num[0] = '\0';
+        casus_csv_str(&w, num);
+        casus_csv_str(&w, t->unit);
+        snprintf(num, sizeof num, "%lld", (long long)t->total_low);
+        casus_csv_str(&w, num);
+        casus_csv_str(&w, t->low_open ? "yes" : "no");
+        if (t->high_open)
+            num[0] = '\0';
+        else
+            snprintf(num, sizeof num, "%lld", (long long)t->total_high);
+        casus_csv_str(&w, num);
+        snprintf(num, sizeof num, "%lld", (long long)t->nominal);
+        casus_csv_str(&w, num);
+        snprintf(num, sizeof num, "%zu", t->n_events);
+        casus_csv_str(&w, num);
+        snprintf(num, sizeof num, "%zu", t->n_unplaced);
+        casus_csv_str(&w, num);
+        snprintf(num, sizeof num, "%zu", t->n_other_unit);
+        casus_csv_str(&w, num);
+        casus_csv_str(&w, casus_truth_str(t->truth));
         casus_csv_end(&w);
     }
     return casus_csv_flush(&w) == CASUS_OK ? 0 : -1;
@@ -631,19 +979,27 @@ static int write_json(const casus_sanctions_report *r, FILE *out)
     json_t *totals = json_array();
     for (size_t i = 0; i < r->n_totals; i++) {
         const casus_sanctions_total *t = &r->totals[i];
-        char d1[11], d2[11];
+        char d1[11], d2[11], period[24], goods[256];
         fmt_day(t->period_lo, d1);
         fmt_day(t->period_hi, d2);
+        snprintf(period, sizeof period, "%s..%s", d1, d2);
+        goods_str(t->measure, goods, sizeof goods);
+        bool limit = t->cap && t->cap->limit != CASUS_CAP_UNSTATED;
         json_t *o = json_object();
         json_object_set_new(o, "resolution", json_string(t->resolution->symbol));
         json_object_set_new(o, "paragraph", json_string(t->paragraph->number));
-        json_object_set_new(o, "from", json_string(d1));
-        json_object_set_new(o, "until", json_string(d2));
-        json_object_set_new(o, "at_least", json_integer(t->at_least));
-        json_object_set_new(o, "at_least_exceeded", json_boolean(t->at_least_open));
+        json_object_set_new(o, "measure", json_string(t->measure->id));
+        json_object_set_new(o, "good", json_string(goods));
+        json_object_set_new(o, "period", json_string(period));
+        json_object_set_new(o, "cap", limit ? json_integer(t->cap->limit) : json_null());
+        json_object_set_new(o, "unit", json_string(t->unit));
+        json_object_set_new(o, "total_low", json_integer(t->total_low));
+        json_object_set_new(o, "total_low_exceeded", json_boolean(t->low_open));
+        json_object_set_new(o, "total_high", t->high_open ? json_null() : json_integer(t->total_high));
         json_object_set_new(o, "as_given", json_integer(t->nominal));
-        json_object_set_new(o, "cap", json_integer(t->measure->cap));
-        json_object_set_new(o, "unit", json_string(t->measure->cap_unit));
+        json_object_set_new(o, "events", json_integer((json_int_t)t->n_events));
+        json_object_set_new(o, "not_countable", json_integer((json_int_t)t->n_unplaced));
+        json_object_set_new(o, "other_unit", json_integer((json_int_t)t->n_other_unit));
         json_object_set_new(o, "truth", json_string(casus_truth_str(t->truth)));
         json_array_append_new(totals, o);
     }
@@ -672,6 +1028,13 @@ casus_status casus_sanctions_report_write(const casus_sanctions_report *r, casus
     return CASUS_OK;
 }
 
+casus_status casus_sanctions_totals_write_csv(const casus_sanctions_report *r, FILE *out, casus_error *err)
+{
+    if (write_totals_csv(r, out) != 0 || ferror(out))
+        return casus_error_set(err, CASUS_IO, NULL, 0, 0, "write error");
+    return CASUS_OK;
+}
+
 static void list_measure(FILE *out, const casus_resolution *r, const casus_paragraph *p, const casus_measure *m)
 {
     char binds[256], s[24], e[24];
@@ -685,10 +1048,21 @@ static void list_measure(FILE *out, const casus_resolution *r, const casus_parag
             if (m->covers & (1u << w))
                 fprintf(out, " %s", casus_what_str((casus_what)w));
     }
-    if (m->kind == CASUS_MEASURE_CAP) {
-        char a[11];
-        fmt_day(m->cap_anchor, a);
-        fprintf(out, ", cap %lld %s per 12 months from %s", (long long)m->cap, m->cap_unit, a);
+    for (size_t i = 0; i < m->n_caps; i++) {
+        const casus_cap *c = &m->caps[i];
+        char a[11], b[11];
+        fmt_day(c->from, a);
+        fprintf(out, "%s", i ? " or" : ", cap");
+        if (c->limit == CASUS_CAP_UNSTATED)
+            fprintf(out, " unstated %s", c->unit);
+        else
+            fprintf(out, " %lld %s", (long long)c->limit, c->unit);
+        if (c->until == CASUS_DAY_NEVER_AFTER) {
+            fprintf(out, " per 12 months from %s", a);
+        } else {
+            fmt_day(c->until, b);
+            fprintf(out, " from %s to %s", a, b);
+        }
     }
     fprintf(out, "; binds %s; %s..%s\n", binds, s, e);
     if (m->end_note)

@@ -37,7 +37,7 @@ typedef struct parser {
     casus_measure m;
     unsigned seen; /* bit per measure statement */
     int measure_col;
-    casus_vec exempt, undecidable;
+    casus_vec exempt, undecidable, caps;
 } parser;
 
 static const casus_mem *pmem(parser *ps) { return &ps->s->mem; }
@@ -174,7 +174,10 @@ static casus_status close_measure(parser *ps)
         return casus__lx_fail(LX, line, col, "a mandate takes no 'flow', 'covers' or 'cap'");
     }
     if (m->kind == CASUS_MEASURE_CAP && !(ps->seen & SEEN_CAP))
-        return casus__lx_fail(LX, line, col, "measure '%s' is a cap: give 'cap N UNIT per 12-months from DATE'", m->id);
+        return casus__lx_fail(LX, line, col,
+                              "measure '%s' is a cap: give 'cap N UNIT per 12-months from DATE' "
+                              "or 'cap N UNIT from DATE until DATE'",
+                              m->id);
     if (m->kind != CASUS_MEASURE_CAP && (ps->seen & SEEN_CAP))
         return casus__lx_fail(LX, line, col, "only a measure of kind cap takes a 'cap'");
     if (!(ps->seen & SEEN_FROM))
@@ -183,6 +186,7 @@ static casus_status close_measure(parser *ps)
         m->in_force.end = casus_span_open();
     m->exempt = freeze(ps, &ps->exempt, &m->n_exempt);
     m->undecidable = freeze(ps, &ps->undecidable, &m->n_undecidable);
+    m->caps = freeze(ps, &ps->caps, &m->n_caps);
     if (ps->lx.status != CASUS_OK)
         return ps->lx.status;
     for (size_t i = 0; i < ps->measures.len; i++)
@@ -343,9 +347,83 @@ static casus_status parse_names(parser *ps, const char *what, const char *const 
     return ps->lx.status;
 }
 
+/* A full date (a cap's period is counted in days). */
+static casus_status full_date(parser *ps, const char *what, casus_day *out)
+{
+    casus_span d;
+    casus_lx_token at = TOK;
+    if (casus__lx_date(LX, &d) != CASUS_OK)
+        return ps->lx.status;
+    if (d.lo != d.hi)
+        return FAIL_TOK(at, "%s must be a full date (YYYY-MM-DD)", what);
+    *out = d.lo;
+    return CASUS_OK;
+}
+
+/* Whether two limits in one unit may cover the same day. */
+static bool caps_overlap(const casus_cap *a, const casus_cap *b)
+{
+    casus_day a_hi = a->until, b_hi = b->until; /* CASUS_DAY_NEVER_AFTER for 12-month periods */
+    return a->from <= b_hi && b->from <= a_hi;
+}
+
+/* cap -> 'cap' (N | 'unstated') UNIT ('per' '12-months' 'from' date | 'from' date 'until' date) [STRING] */
+static casus_status parse_cap(parser *ps)
+{
+    casus_cap c = {.line = TOK.line};
+    casus_lx_token at = TOK;
+    if (casus__lx_is(LX, "unstated")) {
+        c.limit = CASUS_CAP_UNSTATED;
+    } else if (TOK.kind != LX_WORD || !casus__lx_parse_count(TOK.p, TOK.n, &c.limit) || c.limit == 0) {
+        return casus__lx_expected(LX, "the cap (a whole number above 0, or 'unstated')");
+    }
+    casus__lx_next(LX);
+    if (TOK.kind != LX_WORD || !casus__lx_is_name(TOK.p, TOK.n))
+        return casus__lx_expected(LX, "the cap's unit (barrels, tonnes, usd, ...)");
+    if (casus__lx_word(LX, ps->arena, "a unit", &c.unit) != CASUS_OK)
+        return ps->lx.status;
+    if (casus__lx_is(LX, "per")) {
+        casus__lx_next(LX);
+        if (!casus__lx_is(LX, "12-months"))
+            return casus__lx_expected(LX, "'12-months' (the only repeating period casus knows)");
+        casus__lx_next(LX);
+        if (!casus__lx_is(LX, "from"))
+            return casus__lx_expected(LX, "'from DATE' (the first day of the first period)");
+        casus__lx_next(LX);
+        if (full_date(ps, "the first day of a cap's period", &c.from) != CASUS_OK)
+            return ps->lx.status;
+        c.until = CASUS_DAY_NEVER_AFTER;
+    } else if (casus__lx_is(LX, "from")) {
+        casus__lx_next(LX);
+        if (full_date(ps, "the first day of a cap's period", &c.from) != CASUS_OK)
+            return ps->lx.status;
+        if (!casus__lx_is(LX, "until"))
+            return casus__lx_expected(LX, "'until DATE' (the last day of the period)");
+        casus__lx_next(LX);
+        casus_lx_token u = TOK;
+        if (full_date(ps, "the last day of a cap's period", &c.until) != CASUS_OK)
+            return ps->lx.status;
+        if (c.until < c.from)
+            return FAIL_TOK(u, "a cap's period cannot end before it begins");
+    } else {
+        return casus__lx_expected(LX, "'per 12-months from DATE' or 'from DATE until DATE'");
+    }
+    if (TOK.kind == LX_STRING && casus__lx_string(LX, ps->arena, &c.note) != CASUS_OK)
+        return ps->lx.status;
+    if (c.limit == CASUS_CAP_UNSTATED && !c.note)
+        return FAIL_TOK(at, "an unstated cap needs a note saying how the resolution sets it");
+    for (size_t i = 0; i < ps->caps.len; i++) {
+        const casus_cap *o = &CASUS_VEC_AT(&ps->caps, casus_cap, i);
+        if (strcmp(o->unit, c.unit) == 0 && caps_overlap(o, &c))
+            return FAIL_TOK(at, "measure '%s' has two limits in %s for the same days (the other on line %d)",
+                            ps->m.id, c.unit, o->line);
+    }
+    push(ps, &ps->caps, &c);
+    return ps->lx.status;
+}
+
 /* mstmt -> 'kind' KIND | 'flow' FLOW | 'covers' WHAT {WHAT} | 'binds' NAME {NAME}
- *        | 'from' date | 'until' date [STRING] | 'cap' N UNIT 'per' '12-months' 'from' date
- *        | 'exempt' STRING | 'undecidable' STRING */
+ *        | 'from' date | 'until' date [STRING] | cap | 'exempt' STRING | 'undecidable' STRING */
 static casus_status parse_measure_stmt(parser *ps)
 {
     casus_lx_token kw = TOK;
@@ -409,31 +487,9 @@ static casus_status parse_measure_stmt(parser *ps)
         if (TOK.kind == LX_STRING && casus__lx_string(LX, ps->arena, &m->end_note) != CASUS_OK)
             return ps->lx.status;
     } else if (KW("cap")) {
-        if (!once(ps, SEEN_CAP, kw))
+        ps->seen |= SEEN_CAP;
+        if (parse_cap(ps) != CASUS_OK)
             return ps->lx.status;
-        if (TOK.kind != LX_WORD || !casus__lx_parse_count(TOK.p, TOK.n, &m->cap) || m->cap == 0)
-            return casus__lx_expected(LX, "the cap (a whole number above 0)");
-        casus__lx_next(LX);
-        if (TOK.kind != LX_WORD || !casus__lx_is_name(TOK.p, TOK.n))
-            return casus__lx_expected(LX, "the cap's unit (barrels, tonnes, ...)");
-        if (casus__lx_word(LX, ps->arena, "a unit", &m->cap_unit) != CASUS_OK)
-            return ps->lx.status;
-        if (!casus__lx_is(LX, "per"))
-            return casus__lx_expected(LX, "'per 12-months from DATE'");
-        casus__lx_next(LX);
-        if (!casus__lx_is(LX, "12-months"))
-            return casus__lx_expected(LX, "'12-months' (the only period casus knows)");
-        casus__lx_next(LX);
-        if (!casus__lx_is(LX, "from"))
-            return casus__lx_expected(LX, "'from DATE' (the first day of the first period)");
-        casus__lx_next(LX);
-        casus_span anchor;
-        casus_lx_token at = TOK;
-        if (casus__lx_date(LX, &anchor) != CASUS_OK)
-            return ps->lx.status;
-        if (anchor.lo != anchor.hi)
-            return FAIL_TOK(at, "the first day of a cap's period must be a full date");
-        m->cap_anchor = anchor.lo;
     } else if (KW("exempt")) {
         const char *s;
         if (casus__lx_string(LX, ps->arena, &s) != CASUS_OK || !push(ps, &ps->exempt, &s))
@@ -618,6 +674,7 @@ casus_status casus_sanctions_load_text(casus_sanctions *s, const char *name, con
     casus__vec_init(&ps.list, sizeof(const char *));
     casus__vec_init(&ps.exempt, sizeof(const char *));
     casus__vec_init(&ps.undecidable, sizeof(const char *));
+    casus__vec_init(&ps.caps, sizeof(casus_cap));
     ps.r = casus__arena_alloc(&s->arena, sizeof *ps.r);
     casus_status st;
     if (!ps.r) {
@@ -647,6 +704,7 @@ casus_status casus_sanctions_load_text(casus_sanctions *s, const char *name, con
     casus__vec_free(&ps.list, mem);
     casus__vec_free(&ps.exempt, mem);
     casus__vec_free(&ps.undecidable, mem);
+    casus__vec_free(&ps.caps, mem);
     if (st != CASUS_OK)
         casus__arena_rollback(&s->arena, mark);
     return st;

@@ -157,7 +157,11 @@ static const char *condition_text(const who_ctx *c, const casus_obligation *ob, 
         return "adversary";
     }
     case CASUS_COND_ADVERSARY_EXTERNAL:
-        say(c, out, "an external attack: %s is a state other than %s", abb(c, adv), abb(c, ob->beneficiary));
+        if (truth == CASUS_FAILED && adv != ob->beneficiary)
+            say(c, out, "an external attack: %s is a party to %s, not an attacker from outside", abb(c, adv),
+                ob->treaty->id);
+        else
+            say(c, out, "an external attack: %s is a state other than %s", abb(c, adv), abb(c, ob->beneficiary));
         return "adversary";
     case CASUS_COND_PLACE_ANYWHERE:
         say(c, out, "anywhere: %s", p->name);

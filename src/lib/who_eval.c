@@ -128,7 +128,9 @@ static casus_truth condition_truth(const eval_ctx *c, const casus_obligation *ob
     case CASUS_COND_ADVERSARY_NONPARTY:
         return is_party_on(ob->treaty, adv, c->day) ? CASUS_FAILED : CASUS_HELD;
     case CASUS_COND_ADVERSARY_EXTERNAL:
-        return adv != ob->beneficiary ? CASUS_HELD : CASUS_FAILED;
+        /* From outside: neither the beneficiary nor a co-party (an attack
+         * by the other party is no "external armed attack"). */
+        return adv != ob->beneficiary && !is_party_on(ob->treaty, adv, c->day) ? CASUS_HELD : CASUS_FAILED;
     case CASUS_COND_PLACE_TERRITORY: {
         casus_truth t = territory_of(p, ob->beneficiary);
         *detail = (unsigned char)t;

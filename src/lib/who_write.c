@@ -183,8 +183,12 @@ static void write_quote(const casus_obligation *ob, FILE *out)
 {
     const casus_passage *q = quote_of(ob);
     if (q) {
-        size_t n = strlen(q->text);
-        fprintf(out, "    \"%.*s%s\" (%s, %s)\n", (int)(n > 300 ? 300 : n), q->text, n > 300 ? "..." : "",
+        size_t n = strlen(q->text), cut = n > 300 ? 300 : n;
+        /* Cut between characters, not inside a UTF-8 sequence (Cyrillic,
+         * Korean and Chinese passages are two or three bytes a letter). */
+        while (cut < n && cut > 0 && ((unsigned char)q->text[cut] & 0xC0) == 0x80)
+            cut--;
+        fprintf(out, "    \"%.*s%s\" (%s, %s)\n", (int)cut, q->text, cut < n ? "..." : "",
                 casus_text_status_str(q->status), q->source);
     }
 }

@@ -1,6 +1,7 @@
 /* Fuzz target: the events file parser (docs/sanctions.md, "Events").  A
  * failed load must leave the set as it was; the events of a good one are
- * checked against the shipped resolutions and written in every format. */
+ * checked against the shipped resolutions and written in every format,
+ * the totals' CSV table included. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (null) {
             for (int f = CASUS_FORMAT_TEXT; f <= CASUS_FORMAT_JSON; f++)
                 casus_sanctions_report_write(r, (casus_format)f, null, NULL);
+            casus_sanctions_totals_write_csv(r, null, NULL);
             fclose(null);
         }
         casus_sanctions_report_free(r);

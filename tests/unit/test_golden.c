@@ -22,6 +22,31 @@ static size_t first_diff_line(const char *a, size_t na, const char *b, size_t nb
     return line;
 }
 
+/* Whether s[0..n) is well-formed UTF-8 (no sequence cut short, no stray
+ * continuation byte), the offset of the first bad byte in *bad. */
+static bool valid_utf8(const char *s, size_t n, size_t *bad)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t len = u[i] < 0x80                ? 1
+                     : (u[i] & 0xE0) == 0xC0 ? 2
+                     : (u[i] & 0xF0) == 0xE0 ? 3
+                     : (u[i] & 0xF8) == 0xF0 ? 4
+                                             : 0;
+        if (len == 0 || i + len > n) {
+            *bad = i;
+            return false;
+        }
+        for (size_t k = 1; k < len; k++)
+            if ((u[i + k] & 0xC0) != 0x80) {
+                *bad = i;
+                return false;
+            }
+        i += len;
+    }
+    return true;
+}
+
 static void check_query(const char *name, char *args)
 {
     static const char *const fmts[][2] = {{"text", "txt"}, {"csv", "csv"}, {"json", "json"}};
@@ -41,6 +66,9 @@ static void check_query(const char *name, char *args)
         argv[n] = NULL;
         run_result r = run_argv(argv);
         cr_assert_eq(r.status, 0, "%s (%s): exit %d: %s", name, fmts[f][0], r.status, r.err);
+        /* Quotes cut short end between characters (Cyrillic, Korean, Chinese). */
+        size_t bad = 0;
+        cr_expect(valid_utf8(r.out, r.out_len, &bad), "%s (%s): not UTF-8 at byte %zu", name, fmts[f][0], bad);
         char path[4096];
         snprintf(path, sizeof path, "%s/tests/golden/who/%s.%s", source_dir(), name, fmts[f][1]);
         size_t len = 0;

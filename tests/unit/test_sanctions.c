@@ -44,7 +44,10 @@ static const char RES[] =
     "    binds all-states\n"
     "    flow to-dprk\n"
     "    covers refined-petroleum\n"
-    "    cap 500000 barrels per 12-months from 2020-01-01\n"
+    "    cap 500000 barrels per 12-months from 2020-02-01\n"
+    "    cap 70000 tonnes per 12-months from 2020-02-01\n"
+    "    cap 1000 barrels from 2020-01-15 until 2020-01-31 \"a first short period\"\n"
+    "    cap unstated usd per 12-months from 2020-01-15 \"the year before\"\n"
     "  measure panel\n"
     "    kind mandate\n"
     "    binds secretary-general\n"
@@ -126,9 +129,17 @@ Test(sanctions_parse, reads_a_complete_file)
     cr_expect_str_eq(m->undecidable[0], "a condition");
     const casus_measure *cap = &r->paragraphs[1].measures[0];
     cr_expect_eq(cap->kind, CASUS_MEASURE_CAP);
-    cr_expect_eq(cap->cap, 500000);
-    cr_expect_str_eq(cap->cap_unit, "barrels");
-    cr_expect_eq(cap->cap_anchor, casus_day_from_ymd(2020, 1, 1));
+    cr_assert_eq(cap->n_caps, 4);
+    cr_expect_eq(cap->caps[0].limit, 500000);
+    cr_expect_str_eq(cap->caps[0].unit, "barrels");
+    cr_expect_eq(cap->caps[0].from, casus_day_from_ymd(2020, 2, 1));
+    cr_expect_eq(cap->caps[0].until, CASUS_DAY_NEVER_AFTER, "12-month periods");
+    cr_expect_str_eq(cap->caps[1].unit, "tonnes");
+    cr_expect_eq(cap->caps[2].limit, 1000);
+    cr_expect_eq(cap->caps[2].until, casus_day_from_ymd(2020, 1, 31));
+    cr_expect_str_eq(cap->caps[2].note, "a first short period");
+    cr_expect_eq(cap->caps[3].limit, CASUS_CAP_UNSTATED);
+    cr_expect_str_eq(cap->caps[3].note, "the year before");
     cr_expect_eq(cap->in_force.start.lo, casus_day_from_ymd(2020, 1, 15), "from defaults to adoption");
     cr_expect(casus_span_is_open(cap->in_force.end));
     const casus_measure *panel = &r->paragraphs[1].measures[1];
@@ -169,7 +180,29 @@ static const struct {
     {"resolution x\nsymbol \"S/RES/1\"\ntitle \"t\"\nadopted 2020-01-01\nsource K \"k\"\nparagraph 1\n"
      "  text verbatim K\n  > x\n  measure m\n    kind cap\n    binds all-states\n    flow to-dprk\n"
      "    covers crude-oil\n    cap 10 barrels per year from 2020-01-01\n",
-     "bad.sanctions:14:24: expected '12-months' (the only period casus knows), found 'year'"},
+     "bad.sanctions:14:24: expected '12-months' (the only repeating period casus knows), found 'year'"},
+    {"resolution x\nsymbol \"S/RES/1\"\ntitle \"t\"\nadopted 2020-01-01\nsource K \"k\"\nparagraph 1\n"
+     "  text verbatim K\n  > x\n  measure m\n    kind cap\n    binds all-states\n    flow to-dprk\n"
+     "    covers crude-oil\n    cap unstated barrels per 12-months from 2020-01-01\n",
+     "bad.sanctions:14:9: an unstated cap needs a note saying how the resolution sets it"},
+    {"resolution x\nsymbol \"S/RES/1\"\ntitle \"t\"\nadopted 2020-01-01\nsource K \"k\"\nparagraph 1\n"
+     "  text verbatim K\n  > x\n  measure m\n    kind cap\n    binds all-states\n    flow to-dprk\n"
+     "    covers crude-oil\n    cap 5 barrels from 2020-03-01 until 2020-02-01\n",
+     "bad.sanctions:14:41: a cap's period cannot end before it begins"},
+    {"resolution x\nsymbol \"S/RES/1\"\ntitle \"t\"\nadopted 2020-01-01\nsource K \"k\"\nparagraph 1\n"
+     "  text verbatim K\n  > x\n  measure m\n    kind cap\n    binds all-states\n    flow to-dprk\n"
+     "    covers crude-oil\n    cap 5 barrels from 2020-01-01 until 2020-12-31\n"
+     "    cap 9 barrels per 12-months from 2020-06-01\n",
+     "bad.sanctions:15:9: measure 'm' has two limits in barrels for the same days (the other on line 14)"},
+    {"resolution x\nsymbol \"S/RES/1\"\ntitle \"t\"\nadopted 2020-01-01\nsource K \"k\"\nparagraph 1\n"
+     "  text verbatim K\n  > x\n  measure m\n    kind cap\n    binds all-states\n    flow to-dprk\n"
+     "    covers crude-oil\n    cap 5 barrels from 2020-01\n",
+     "bad.sanctions:14:24: the first day of a cap's period must be a full date (YYYY-MM-DD)"},
+    {"resolution x\nsymbol \"S/RES/1\"\ntitle \"t\"\nadopted 2020-01-01\nsource K \"k\"\nparagraph 1\n"
+     "  text verbatim K\n  > x\n  measure m\n    kind cap\n    binds all-states\n    flow to-dprk\n"
+     "    covers crude-oil\n",
+     "bad.sanctions:9:3: measure 'm' is a cap: give 'cap N UNIT per 12-months from DATE' or 'cap N UNIT from DATE "
+     "until DATE'"},
     {"resolution x\nsymbol \"S/RES/1\"\ntitle \"t\"\nadopted 2020-01-01\ncovers arms\n",
      "bad.sanctions:5:1: 'covers' must stand under a 'measure'"},
     {"resolution x\nsymbol \"S/RES/1\"\nparagraph 1\n",
@@ -433,6 +466,16 @@ static const struct {
     {"events x\ntitle \"t\"\nsource S 2024 \"s\"\nevent a\n  from PRK\n  to RUS\n  what troops\n  when 2024\n"
      "  claim S\nevent a\n",
      "bad.events:10:7: event 'a' given twice"},
+    {"events x\ntitle \"t\"\nsource S 2024 \"s\"\nevent a\n  from RUS\n  to PRK\n  what coal\n  when 2024\n"
+     "  overlaps b\n  claim S\n",
+     "bad.events:9:12: event 'a' names no event 'b' to overlap"},
+    {"events x\ntitle \"t\"\nsource S 2024 \"s\"\nevent a\n  from RUS\n  to PRK\n  what coal\n  when 2024\n"
+     "  claim S\nevent b\n  from RUS\n  to PRK\n  what food\n  when 2024\n  overlaps a\n  claim S\n",
+     "bad.events:15:12: event 'b' overlaps 'a' but differs from it in what, from, to or unit"},
+    {"events x\ntitle \"t\"\nsource S 2024 \"s\"\nevent a\n  from RUS\n  to PRK\n  what coal\n  when 2024\n"
+     "  claim S\nevent b\n  from RUS\n  to PRK\n  what coal\n  when 2024\n  within a\n  overlaps a\n"
+     "  claim S\n",
+     "bad.events:10:7: event 'b' is 'within' one event and 'overlaps' another: give one of them"},
 };
 
 Test(events_parse, errors_name_file_line_and_column)
@@ -571,7 +614,7 @@ Test(sanctions_oom, events_parser_and_check_fail_cleanly_at_every_allocation)
         casus_status st = casus_events_load_text(ev, "e.events", text, len, &err);
         f.countdown = -1;
         if (st == CASUS_OK) {
-            cr_expect_eq(casus_events_count(ev), 13);
+            cr_expect_eq(casus_events_count(ev), 14);
             casus_events_free(ev);
             break;
         }
@@ -656,12 +699,23 @@ Test(sanctions_check, founding_case_verdicts)
     cr_assert_not_null(f);
     cr_expect_eq(f->truth, CASUS_FAILED);
     cr_expect_eq(f->after_monitoring, 1);
+    f = finding(r, "refined-2024-osc", "S/RES/2397 (2017)", "5", NULL);
+    cr_assert_not_null(f);
+    cr_expect_eq(f->truth, CASUS_FAILED);
     cr_assert_eq(r->n_totals, 1);
-    cr_expect_eq(r->totals[0].at_least, 500000);
-    cr_expect_eq(r->totals[0].at_least_open, 1);
-    cr_expect_eq(r->totals[0].n_events, 1, "the March figure is within the year's and counted once");
-    cr_expect_eq(r->totals[0].period_lo, casus_day_from_ymd(2024, 1, 1));
-    cr_expect_eq(r->totals[0].period_hi, casus_day_from_ymd(2024, 12, 31));
+    const casus_sanctions_total *t = &r->totals[0];
+    cr_expect_eq(t->total_low, 1000000, "the two overlapping figures add the larger, not both");
+    cr_expect_eq(t->low_open, 1);
+    cr_expect_eq(t->high_open, 1);
+    cr_expect_eq(t->n_events, 2, "the March figure is within the year's and counted once");
+    cr_expect_eq(t->truth, CASUS_FAILED);
+    cr_expect_str_eq(t->unit, "barrels");
+    cr_expect_eq(t->period_lo, casus_day_from_ymd(2024, 1, 1));
+    cr_expect_eq(t->period_hi, casus_day_from_ymd(2024, 12, 31));
+    /* The unfrozen deposits: the asset freeze may reach them. */
+    f = finding(r, "money-2024", "S/RES/1718 (2006)", "8(d)", "asset-freeze");
+    cr_assert_not_null(f);
+    cr_expect_eq(f->truth, CASUS_UNKNOWN);
     /* Coal to the DPRK: the coal ban runs the other way. */
     f = finding(r, "coal-2024", "S/RES/2371 (2017)", "8", NULL);
     cr_assert_not_null(f);
@@ -704,7 +758,8 @@ Test(sanctions_check, a_cap_not_shown_exceeded_is_not_decidable_and_straddling_d
         if (r->totals[i].period_lo == casus_day_from_ymd(2019, 1, 1))
             t2019 = &r->totals[i];
     cr_assert_not_null(t2019);
-    cr_expect_eq(t2019->at_least, 300000, "'about' adds nothing certain");
+    cr_expect_eq(t2019->total_low, 300000, "'about' adds nothing certain");
+    cr_expect_eq(t2019->high_open, 1, "nor gives an upper bound");
     cr_expect_eq(t2019->nominal, 600000);
     cr_expect_eq(t2019->n_unplaced, 1);
     cr_expect_eq(t2019->truth, CASUS_UNKNOWN);
@@ -716,6 +771,180 @@ Test(sanctions_check, a_cap_not_shown_exceeded_is_not_decidable_and_straddling_d
     cr_assert_not_null(f);
     cr_expect_eq(f->truth, CASUS_UNKNOWN);
     cr_expect_eq(f->after_monitoring, 0);
+    casus_sanctions_report_free(r);
+    casus_events_free(ev);
+    casus_sanctions_free(s);
+}
+
+static const casus_sanctions_total *total(const casus_sanctions_report *r, const char *symbol, const char *unit,
+                                          int y, int m, int d)
+{
+    for (size_t i = 0; i < r->n_totals; i++) {
+        const casus_sanctions_total *t = &r->totals[i];
+        if (strcmp(t->resolution->symbol, symbol) == 0 && strcmp(t->unit, unit) == 0 &&
+            t->period_lo == casus_day_from_ymd(y, m, d))
+            return t;
+    }
+    return NULL;
+}
+
+static casus_sanctions_report *check_text(casus_sanctions *s, casus_events **ev, const char *text)
+{
+    *ev = new_events();
+    casus_error err;
+    cr_assert_eq(casus_events_load_text(*ev, "x.events", text, strlen(text), &err), CASUS_OK, "%d:%d: %s", err.line,
+                 err.col, err.message);
+    casus_sanctions_report *r = NULL;
+    cr_assert_eq(casus_sanctions_check(s, *ev, &r, NULL), CASUS_OK);
+    return r;
+}
+
+Test(sanctions_check, ranges_give_ranges_and_a_total_within_the_cap_is_held)
+{
+    casus_sanctions *s = shipped();
+    casus_events *ev;
+    casus_sanctions_report *r = check_text(
+        s, &ev,
+        "events x\ntitle \"t\"\nsource S 2021 \"s\"\n"
+        "event a\n  from CHN\n  to PRK\n  what refined-petroleum\n  amount 100000..200000 barrels\n"
+        "  when 2021-02\n  claim S\n"
+        "event b\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount 50000 barrels\n  when 2021-06-01\n"
+        "  claim S\n"
+        "event c\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount at-least 10000 barrels\n"
+        "  when 2022-03\n  claim S\n");
+    const casus_sanctions_total *t = total(r, "S/RES/2397 (2017)", "barrels", 2021, 1, 1);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->total_low, 150000);
+    cr_expect_eq(t->total_high, 250000);
+    cr_expect_eq(t->high_open, 0);
+    cr_expect_eq(t->n_events, 2);
+    cr_expect_eq(t->truth, CASUS_HELD, "every event counted and the high bound within 500,000");
+    const casus_sanctions_finding *f = finding(r, "a", "S/RES/2397 (2017)", "5", NULL);
+    cr_assert_not_null(f);
+    cr_expect_eq(f->truth, CASUS_UNKNOWN, "within by these events; all states' supply is not shown");
+    cr_expect_not_null(strstr(f->why, "150000 to 250000 barrels"));
+    cr_expect_not_null(strstr(f->why, "within the cap by these events"));
+    /* 'at least' gives a low bound only. */
+    t = total(r, "S/RES/2397 (2017)", "barrels", 2022, 1, 1);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->total_low, 10000);
+    cr_expect_eq(t->high_open, 1);
+    cr_expect_eq(t->truth, CASUS_UNKNOWN);
+    casus_sanctions_report_free(r);
+    casus_events_free(ev);
+    casus_sanctions_free(s);
+}
+
+Test(sanctions_check, a_cap_in_two_units_is_breached_by_either_and_other_units_are_reported_not_summed)
+{
+    casus_sanctions *s = shipped();
+    casus_events *ev;
+    /* 2397 paragraph 4: 4,000,000 barrels or 525,000 tonnes of crude oil
+     * per 12 months from 22 December 2017. */
+    casus_sanctions_report *r = check_text(
+        s, &ev,
+        "events x\ntitle \"t\"\nsource S 2019 \"s\"\n"
+        "event t\n  from CHN\n  to PRK\n  what crude-oil\n  amount 600000 tonnes\n  when 2019-03\n  claim S\n"
+        "event b\n  from CHN\n  to PRK\n  what crude-oil\n  amount 100000 barrels\n  when 2019-04\n  claim S\n"
+        "event u\n  from RUS\n  to PRK\n  what crude-oil\n  amount 5000000 usd\n  when 2019-05\n  claim S\n");
+    const casus_sanctions_total *tt = total(r, "S/RES/2397 (2017)", "tonnes", 2018, 12, 22);
+    const casus_sanctions_total *tb = total(r, "S/RES/2397 (2017)", "barrels", 2018, 12, 22);
+    const casus_sanctions_total *tu = total(r, "S/RES/2397 (2017)", "usd", 2018, 12, 22);
+    cr_assert_not_null(tt);
+    cr_assert_not_null(tb);
+    cr_assert_not_null(tu);
+    cr_expect_eq(tt->truth, CASUS_FAILED, "600,000 tonnes exceed 525,000");
+    cr_expect_eq(tb->total_low, 100000);
+    cr_expect_eq(tb->n_other_unit, 2, "the tonnes and the usd");
+    cr_expect_eq(tb->truth, CASUS_UNKNOWN, "figures in other units keep the barrels from being shown within");
+    cr_expect_null(tu->cap, "no limit in usd: reported, not summed");
+    cr_expect_eq(tu->total_low, 5000000);
+    cr_expect_eq(tu->truth, CASUS_UNKNOWN);
+    const casus_sanctions_finding *f = finding(r, "b", "S/RES/2397 (2017)", "4", NULL);
+    cr_assert_not_null(f);
+    cr_expect_eq(f->truth, CASUS_FAILED, "the period's cap is exceeded in tonnes");
+    cr_expect_not_null(strstr(f->why, "the cap's other limit, a cap of 525000 tonnes, is exceeded"));
+    f = finding(r, "u", "S/RES/2397 (2017)", "4", NULL);
+    cr_assert_not_null(f);
+    cr_expect_eq(f->truth, CASUS_UNKNOWN);
+    cr_expect_not_null(strstr(f->why, "a unit the cap sets no limit in"));
+    casus_sanctions_report_free(r);
+    casus_events_free(ev);
+    casus_sanctions_free(s);
+}
+
+Test(sanctions_check, one_off_periods_unstated_caps_and_the_coal_cap_of_2016)
+{
+    casus_sanctions *s = shipped();
+    casus_events *ev;
+    casus_sanctions_report *r = check_text(
+        s, &ev,
+        "events x\ntitle \"t\"\nsource S 2017 \"s\"\n"
+        "event p\n  from CHN\n  to PRK\n  what refined-petroleum\n  amount 600000 barrels\n  when 2017-11\n"
+        "  claim S\n"
+        "event c\n  from CHN\n  to PRK\n  what crude-oil\n  amount 1000000 barrels\n  when 2017-10\n  claim S\n"
+        "event k\n  from PRK\n  to CHN\n  what coal\n  amount 8000000 tonnes\n  when 2017-01..2017-06\n  claim S\n"
+        "event d\n  from PRK\n  to CHN\n  what coal\n  amount 900000 tonnes\n  when 2016-12\n  claim S\n");
+    /* 2375 paragraph 14: 500,000 barrels from October to December 2017. */
+    const casus_sanctions_total *t = total(r, "S/RES/2375 (2017)", "barrels", 2017, 10, 1);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->period_hi, casus_day_from_ymd(2017, 12, 31));
+    cr_expect_eq(t->truth, CASUS_FAILED);
+    /* 2375 paragraph 15: the crude oil freeze gives no figure. */
+    t = total(r, "S/RES/2375 (2017)", "barrels", 2017, 9, 11);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->truth, CASUS_UNKNOWN);
+    cr_expect_eq(t->period_hi, casus_day_from_ymd(2017, 12, 21), "the period cut where 2397 took over");
+    const casus_sanctions_finding *f = finding(r, "c", "S/RES/2375 (2017)", "15", NULL);
+    cr_assert_not_null(f);
+    cr_expect_eq(f->truth, CASUS_UNKNOWN);
+    cr_expect_not_null(strstr(f->why, "without the figure"));
+    /* 2321 paragraph 26: 7,500,000 tonnes in 2017 (until the full ban of 5 August). */
+    t = total(r, "S/RES/2321 (2016)", "tonnes", 2017, 1, 1);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->period_hi, casus_day_from_ymd(2017, 8, 4));
+    cr_expect_eq(t->truth, CASUS_FAILED);
+    t = total(r, "S/RES/2321 (2016)", "usd", 2017, 1, 1);
+    cr_assert_not_null(t, "the limit in US dollars of the same period is listed");
+    cr_expect_eq(t->n_events, 0);
+    cr_expect_eq(t->n_other_unit, 1);
+    f = finding(r, "k", "S/RES/2321 (2016)", "26", NULL);
+    cr_assert_not_null(f);
+    cr_expect_eq(f->truth, CASUS_FAILED);
+    /* The first period: 1,000,866 tonnes from adoption to the end of 2016. */
+    t = total(r, "S/RES/2321 (2016)", "tonnes", 2016, 11, 30);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->period_hi, casus_day_from_ymd(2016, 12, 31));
+    cr_expect_eq(t->total_low, 900000);
+    cr_expect_eq(t->truth, CASUS_HELD, "within the limit in tonnes");
+    t = total(r, "S/RES/2321 (2016)", "usd", 2016, 11, 30);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->n_other_unit, 1);
+    cr_expect_eq(t->truth, CASUS_UNKNOWN, "the limit in US dollars has no figure to judge");
+    casus_sanctions_report_free(r);
+    casus_events_free(ev);
+    casus_sanctions_free(s);
+}
+
+Test(sanctions_check, overlapping_figures_add_their_largest_low_bound_and_the_sum_of_their_high_bounds)
+{
+    casus_sanctions *s = shipped();
+    casus_events *ev;
+    casus_sanctions_report *r = check_text(
+        s, &ev,
+        "events x\ntitle \"t\"\nsource S 2021 \"s\"\n"
+        "event a\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount 300000..350000 barrels\n"
+        "  when 2021-01..2021-05\n  claim S\n"
+        "event b\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount 400000 barrels\n"
+        "  when 2021-03..2021-09\n  overlaps a\n  claim S\n"
+        "event c\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount 20000..30000 barrels\n"
+        "  when 2021-11\n  claim S\n");
+    const casus_sanctions_total *t = total(r, "S/RES/2397 (2017)", "barrels", 2021, 1, 1);
+    cr_assert_not_null(t);
+    cr_expect_eq(t->total_low, 420000, "max(300000, 400000) + 20000");
+    cr_expect_eq(t->total_high, 780000, "350000 + 400000 + 30000");
+    cr_expect_eq(t->n_events, 3);
+    cr_expect_eq(t->truth, CASUS_UNKNOWN, "780,000 may be over the cap; 420,000 is not");
     casus_sanctions_report_free(r);
     casus_events_free(ev);
     casus_sanctions_free(s);
@@ -758,7 +987,22 @@ Test(sanctions_cli, check_json_golden)
     run_result r = run_casus("sanctions", "check", events, "--format", "json", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     expect_golden(&r, "check.json");
-    cr_expect_eq(count_of(r.out, "\"truth\": \"failed\""), 10);
+    cr_expect_eq(count_of(r.out, "\"truth\": \"failed\""), 11);
+    cr_expect_not_null(strstr(r.out, "\"total_low\": 1000000"));
+    run_free(&r);
+}
+
+Test(sanctions_cli, check_totals_csv_golden)
+{
+    char events[4096];
+    snprintf(events, sizeof events, "%s/events/rus-prk-2022.events", source_dir());
+    run_result r = run_casus("sanctions", "check", events, "--format", "csv", "--table", "totals", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    expect_golden(&r, "totals.csv");
+    cr_expect_eq(strncmp(r.out, "resolution,paragraph,measure,good,from,until,cap,unit,total_low,", 64), 0);
+    run_free(&r);
+    r = run_casus("sanctions", "check", events, "--table", "totals", NULL);
+    cr_expect_eq(r.status, 2, "--table is for csv");
     run_free(&r);
 }
 

@@ -51,6 +51,40 @@ Test(tables, shipped_tables_load)
     casus_world_free(w);
 }
 
+/* world/README.md: East and Southeast Asian and Oceanian states with a Pacific
+ * coast (COW codes 710, 713, 731, 732, 740 and 800-990 except the landlocked)
+ * are in the Pacific area, those that left the system included (the Republic
+ * of Vietnam, 817). */
+Test(tables, every_coastal_state_of_east_asia_and_oceania_is_in_the_pacific_area)
+{
+    casus_world *w = NULL;
+    casus_error err;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/world", source_dir());
+    cr_assert_eq(casus_world_create(&w, NULL), CASUS_OK);
+    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
+    static const int named[] = {710, 713, 731, 732, 740};
+    static const int landlocked[] = {812}; /* Laos */
+    size_t n = 0;
+    for (size_t i = 0; i < casus_world_state_count(w); i++) {
+        int c = casus_world_state_at(w, i)->ccode;
+        bool in = c >= 800 && c <= 990;
+        for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+            in = in || c == named[k];
+        for (size_t k = 0; k < sizeof landlocked / sizeof landlocked[0]; k++)
+            in = in && c != landlocked[k];
+        casus_truth t = casus_world_place_in_area(w, casus_world_home(w, c), "pacific-area");
+        if (in)
+            cr_assert_eq(t, CASUS_HELD, "state %d", c);
+        else /* the United States, Canada and Russia are uncertain ("pacific-area?") */
+            cr_assert_neq(t, CASUS_HELD, "state %d", c);
+        n += in;
+    }
+    cr_assert_eq(n, 29, "the coastal states of the rule");
+    cr_assert_eq(casus_world_place_in_area(w, casus_world_home(w, 817), "pacific-area"), CASUS_HELD);
+    casus_world_free(w);
+}
+
 Test(tables, a_bad_row_names_its_place_and_changes_nothing)
 {
     char *dir = make_temp_dir();

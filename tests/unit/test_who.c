@@ -307,3 +307,64 @@ Test(who, an_attack_on_forces_abroad_is_evaluated_where_they_are)
                   "an attack on North Korea itself is an invasion");
     casus_who_free(r);
 }
+
+/* The trace of finding f under `what` ("adversary", "condition", ...)
+ * whose detail contains `words`, or NULL. */
+static const casus_trace *trace_with(const casus_finding *f, const char *what, const char *words)
+{
+    for (size_t i = 0; i < f->n_traces; i++)
+        if (strcmp(f->traces[i].what, what) == 0 && strstr(f->traces[i].detail, words))
+            return &f->traces[i];
+    return NULL;
+}
+
+/* US-Philippines Art. III: consultation when a party is threatened by
+ * *external* armed attack in the Pacific area (the Chinese translation of the
+ * article has 外来, "external", which the paraphrases had dropped).  An attack
+ * by China on the Philippines calls for consultation; an attack by one party
+ * on the other does not. */
+Test(who, us_philippine_consultation_is_on_external_attack_only)
+{
+    casus_who_result *r = ask("CHN", "PHI", NULL, 2025, 3, 1);
+    const casus_finding *f = must_find(r, "USA", "PHI", "usa-phl-1951", CASUS_KIND_CONSULTATION, "III");
+    cr_expect_neq(f->status, CASUS_FAILED);
+    casus_who_free(r);
+
+    casus_attack att = {.attacker = cc("USA"), .target = cc("PHI"), .day = casus_day_from_ymd(2025, 3, 1)};
+    casus_error err;
+    cr_assert_eq(casus_who(W, &att, CASUS_WHO_ALL, &r, &err), CASUS_OK, "%s", err.message);
+    f = must_find(r, "USA", "PHI", "usa-phl-1951", CASUS_KIND_CONSULTATION, "III");
+    cr_expect_eq(f->status, CASUS_FAILED, "the attacker is the other party: no external attack");
+    const casus_trace *t = NULL;
+    for (size_t i = 0; i < f->n_traces && !t; i++)
+        if (strcmp(f->traces[i].what, "adversary") == 0)
+            t = &f->traces[i];
+    cr_assert_not_null(t, "the adversary condition is traced");
+    cr_expect_eq(t->truth, CASUS_FAILED);
+    cr_expect(strstr(t->detail, "USA is a party to usa-phl-1951") != NULL, "%s", t->detail);
+    /* The Philippines owes the United States nothing either: its adversary,
+     * the Philippines itself, is no attacker from outside. */
+    cr_expect_eq(must_find(r, "PHI", "USA", "usa-phl-1951", CASUS_KIND_CONSULTATION, "III")->status, CASUS_FAILED);
+    casus_who_free(r);
+}
+
+/* Russia-Belarus Art. 4 para. 2(b): assistance "по согласованию главами
+ * государств Сторон" and "после соответствующего официального обращения" of
+ * the Party attacked.  An attack on Belarus binds Russia only on those two
+ * conditions, which no attack settles: the obligation is conditional. */
+Test(who, russian_assistance_to_belarus_waits_for_a_request_and_the_presidents)
+{
+    casus_who_result *r = ask("POL", "BLR", NULL, 2025, 6, 1);
+    const casus_finding *f = must_find(r, "RUS", "BLR", "rus-blr-2024", CASUS_KIND_DEFENSE, "4");
+    cr_expect_eq(f->status, CASUS_UNKNOWN, "conditional on the request and the heads of state's agreement");
+    cr_expect_eq(f->obligation->timing, CASUS_TIMING_IMMEDIATE);
+    const casus_trace *asks = trace_with(f, "condition", "officially asks");
+    const casus_trace *agree = trace_with(f, "condition", "heads of state");
+    cr_assert_not_null(asks, "the request is a condition");
+    cr_assert_not_null(agree, "the heads of state's agreement is a condition");
+    cr_expect_eq(asks->truth, CASUS_UNKNOWN);
+    cr_expect_eq(agree->truth, CASUS_UNKNOWN);
+    cr_expect(strstr(f->obligation->article->passages[0].text, "официального обращения") != NULL,
+              "the article is quoted in the treaty's own words");
+    casus_who_free(r);
+}
