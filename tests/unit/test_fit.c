@@ -335,3 +335,81 @@ Test(fit, backtest_fit_and_forecasts_do_not_see_the_held_out_war, .timeout = 900
     free(sinai), free(yom), free(orig);
     casus_world_free(w);
 }
+
+/* The lines of the war file (bare CR line ends) for the header and the
+ * wars numbered in keep[] (0-terminated), in file order. */
+static char *war_subset(const char *text, const int *keep)
+{
+    size_t n = strlen(text);
+    char *out = malloc(n + 1), *o = out;
+    cr_assert_not_null(out);
+    bool header = true;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\r');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        int number = atoi(line);
+        bool take = header;
+        for (const int *k = keep; *k && !take; k++)
+            take = number == *k;
+        if (take) {
+            memcpy(o, line, len);
+            o += len;
+        }
+        header = false;
+        line += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The back-test's fits and forecasts are the same bits on one thread and
+ * on two, which spread the held-out wars' fits (and their folds) between
+ * them: --split war and --split era over twelve short wars. */
+Test(fit, backtest_same_bits_for_any_thread_count, .timeout = 900)
+{
+    casus_world *w =
+        test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID);
+    size_t len;
+    char *orig = slurp_test_data(CASUS_WARS_FILE, &len);
+    const int keep[] = {1, 22, 28, 52, 55, 155, 158, 169, 181, 186, 187, 190, 0};
+    char *text = war_subset(orig, keep);
+    casus_wars *wars = NULL;
+    casus_history *h = NULL;
+    casus_fit_data *d = NULL;
+    casus_error err;
+    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
+    cr_assert_eq(casus_wars_load_text(wars, "wars.csv", text, strlen(text), &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_count(d), 12);
+    for (int split = 0; split < 2; split++) {
+        casus_bt_result *r[2];
+        for (unsigned t = 0; t < 2; t++) {
+            casus_bt_options o = {.split = split ? CASUS_BT_SPLIT_ERA : CASUS_BT_SPLIT_WAR, .trials = 20, .seed = 3,
+                                  .threads = t + 1, .penalty = -1, .bootstrap = 20};
+            cr_assert_eq(casus_bt_run(w, d, &o, &r[t], &err), CASUS_OK, "%s", err.message);
+        }
+        cr_assert_eq(r[0]->n_fits, split ? 2 : 12);
+        cr_assert_eq(r[1]->n_fits, r[0]->n_fits);
+        for (size_t k = 0; k < r[0]->n_fits; k++) {
+            const casus_bt_fit *a = &r[0]->fits[k], *b = &r[1]->fits[k];
+            cr_expect(a->held_out == b->held_out && a->era == b->era && a->fit.penalty == b->fit.penalty &&
+                          memcmp(a->fit.beta, b->fit.beta, sizeof a->fit.beta) == 0 &&
+                          memcmp(a->fit.cv_loglik, b->fit.cv_loglik, sizeof a->fit.cv_loglik) == 0,
+                      "split %d, fit %zu: one thread and two differ", split, k);
+        }
+        cr_assert_eq(r[0]->n_pairs, r[1]->n_pairs);
+        for (size_t i = 0; i < r[0]->n_pairs; i++)
+            cr_expect(memcmp(r[0]->pairs[i].p, r[1]->pairs[i].p, sizeof r[0]->pairs[i].p) == 0 &&
+                          memcmp(r[0]->pairs[i].p_side1, r[1]->pairs[i].p_side1, sizeof r[0]->pairs[i].p_side1) == 0,
+                      "split %d: the forecasts of pair %zu differ", split, i);
+        cr_expect(memcmp(&r[0]->scores, &r[1]->scores, sizeof r[0]->scores) == 0, "split %d: the scores differ", split);
+        casus_bt_free(r[0]);
+        casus_bt_free(r[1]);
+    }
+    casus_fit_data_free(d);
+    casus_history_free(h);
+    casus_wars_free(wars);
+    free(text), free(orig);
+    casus_world_free(w);
+}
