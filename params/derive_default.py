@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""Derives the default join-model parameters (params/default.params).
+"""Derives join-model parameters from published honour rates (params/bf2018.params).
 
-Usage: params/derive_default.py DATA_DIR > params/default.params
+Usage: params/derive_default.py DATA_DIR > params/bf2018.params
+
+These are an alternative to the engine's default, params/default.params, which
+is `casus fit` on all 95 COW wars (docs/fit.md); `casus simulate --params
+params/bf2018.params` runs the engine on them.
 
 DATA_DIR holds the Correlates of War files (cow/) and peacesciencer's ATOP
 directed dyad-years (peacesciencer/atop_ddy_1816_2018.csv.gz).  Two numbers
@@ -97,8 +101,9 @@ names = ['intercept', 'oblig_any', 'defend_binding', 'defend_conditional', 'join
          'oblig_both_sides', 'pledge_other_side', 'declared_neutral', 'contig_land_other', 'contig_sea_other',
          'major_power', 'log_cinc', 'log_cinc_side', 'log_cinc_other', 'allies_on_side', 'mid_other_side',
          'band_first_week', 'band_first_month', 'band_first_year', 'post_1945', 'oblig_post_1945']
-print(f"""# casus join-model parameters: defaults, not fitted (no standard errors).
+print(f"""# casus join-model parameters: derived from published rates, not fitted (no standard errors).
 # Made by params/derive_default.py from the COW and ATOP files; h = exp(beta . x) per day.
+# An alternative to the engine's default, params/default.params (`casus fit` on all 95 wars).
 #
 # oblig_any, oblig_post_1945: Berkemeier, Mark, and Matthew Fuhrmann. 2018. "Reassessing the
 #   Fulfillment of Alliance Commitments in War." Research & Politics 5(2): 66% of invoked alliance

@@ -21,6 +21,9 @@
  *
  * docs/backtest.md gives the scores' definitions and the results.
  *
+ * The fits of the held-out wars run on opts.threads threads; every result
+ * is the same for any number of threads.
+ *
  * Ownership: a result owns its arrays.  Thread-safety: a run reads the world
  * and fit data only. */
 #ifndef CASUS_BACKTEST_H
@@ -57,8 +60,9 @@ typedef struct casus_bt_options {
     int war;            /* score this war only (its number); 0: every war */
     uint64_t trials;    /* cascade trials per war (0: 10000) */
     uint64_t seed;      /* Philox seed of the trials and the bootstrap (0: 1) */
-    unsigned threads;   /* threads (0: 1): held-out folds run in parallel, one per thread; a single fold
-                           compiles and runs its trials on all of them.  Results do not depend on it. */
+    unsigned threads;   /* threads (0: 1): the fits (held-out wars, then folds); then the held-out wars'
+                           forecasts several at a time, one thread each (a single war compiles and runs
+                           its trials on all of them); the bootstrap.  Results do not depend on it. */
     double penalty;     /* L2 penalty of the fits; negative: cross-validated within each training set */
     size_t bootstrap;   /* resamples of wars for the intervals (0: 1000) */
 } casus_bt_options;
@@ -81,11 +85,18 @@ typedef struct casus_bt_pair {
 typedef struct casus_bt_scores {
     double brier, log_score, skill_brier, skill_log;
     double roc_auc, roc_auc_within_war, average_precision;
-    double side_accuracy;     /* joiners whose more likely side was the side they took */
+    double side_accuracy;     /* joiners whose more likely side was the side they took; a 0.5 forecast counts half */
     double war_auc;           /* wars with a later entrant against wars without, by P(any joiner) */
     double joiners_forecast;  /* sum of p */
     double brier_ci[2], log_ci[2], auc_within_ci[2], ap_ci[2]; /* 95% intervals from resampling wars */
 } casus_bt_scores;
+
+/* The join model's fit for one held-out war (--split war) or era. */
+typedef struct casus_bt_fit {
+    casus_fit_result fit;
+    int held_out;       /* --split war: the number of the war held out; 0 */
+    int era;            /* --split era: 1 for the fit that scores the wars begun before 1946, 2 after; 0 */
+} casus_bt_fit;
 
 typedef struct casus_bt_result {
     casus_bt_options opts;
@@ -103,9 +114,11 @@ typedef struct casus_bt_result {
     double *war_p_any;
     double *war_forecast;
     size_t *war_observed;
-    /* CPU time of the fits and baselines, of the engine's compile step
-     * (casus_sim_compile) and of the trials, summed over threads. */
+    /* CPU time (all threads) of the fits and baselines, of the engine's
+     * compile step (casus_sim_compile) and of the trials. */
     double fit_seconds, compile_seconds, sim_seconds;
+    double fit_wall_seconds, sim_wall_seconds; /* wall time of the fits, and of the compile steps and trials */
+    casus_bt_fit *fits; /* in the order of the wars they score */
     size_t n_fits;
 } casus_bt_result;
 

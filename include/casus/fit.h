@@ -15,9 +15,16 @@
  * nor related to a belligerent) has hazard 0 under the model: it is counted
  * as unmodelled and left out of the first sum.  The fit maximises log L
  * minus an L2 penalty (lambda / 2) sum beta_j^2 over every feature but the
- * intercept, with GSL's BFGS (gsl_multimin_fdfminimizer_vector_bfgs2);
- * lambda is chosen by cross-validation over wars when not given; standard
- * errors come from the inverse of the penalised Hessian.  docs/fit.md.
+ * baseline hazard, with GSL's BFGS (gsl_multimin_fdfminimizer_vector_bfgs2).
+ * The baseline hazard -- the intercept and the three time bands (first
+ * week, first month, first year) -- is left unpenalised, decided before any
+ * fit: it is the shape of the hazard over a war's life, which the data
+ * estimate well and no prior says is flat; shrinking it toward 0 made the
+ * entry days come too late.  A band with no entry in the training wars, or
+ * training wars with no entry after day 365, would have an infinite
+ * coefficient; then that band is penalised like the rest.  lambda is chosen
+ * by cross-validation over wars when not given; standard errors come from
+ * the inverse of the penalised Hessian.  docs/fit.md.
  *
  * Sides: the join model's side 1 is the side of the war's first opening
  * attacker; in COW's file the side numbers are arbitrary, so the side of the
@@ -78,12 +85,28 @@ CASUS_EXTERN double casus_fit_loglik(const casus_fit_data *data, const size_t *w
 #define CASUS_FIT_N_PENALTIES 6
 CASUS_EXTERN double casus_fit_penalty(size_t i);
 
+/* Whether the penalty shrinks feature f: every one but the intercept and
+ * the time bands (the baseline hazard).  A fit penalises a band after all
+ * when its training wars leave the band's coefficient infinite
+ * (casus_fit_result.penalised says which). */
+CASUS_EXTERN bool casus_fit_penalised(casus_jm_feature f);
+
+/* Cross-validation: fold f holds the training wars whose index in the data
+ * (COW's order of the wars) is f modulo folds, so a war's fold depends on
+ * the war alone, not on which others are in the training set; wars outside
+ * the training set (a back-test's held-out war) are in no fold.  Each fold
+ * fits its other training wars along the penalties from the largest to the
+ * smallest, each fit starting from the one before, and the chosen penalty's
+ * final fit on all the training wars starts from the mean of the folds'
+ * fits at that penalty.  The folds run on opts.threads threads; the result
+ * is the same for any number. */
 typedef struct casus_fit_options {
     const size_t *wars;     /* indices of the training wars; NULL: all */
     size_t n_wars;
     double penalty;         /* lambda; negative: choose by cross-validation */
     unsigned folds;         /* cross-validation folds over wars (0: 5); war i goes to fold i mod folds */
     unsigned max_iter;      /* BFGS iterations per fit (0: 1000) */
+    unsigned threads;       /* for the cross-validation folds (0: 1) */
 } casus_fit_options;
 
 typedef struct casus_fit_result {
@@ -92,8 +115,10 @@ typedef struct casus_fit_result {
     double loglik;          /* unpenalised, at beta, on the training wars */
     double penalty;         /* lambda used */
     double cv_loglik[CASUS_FIT_N_PENALTIES]; /* held-out log-likelihood per penalty; NAN when not cross-validated */
+    bool penalised[CASUS_JM_FEATURE_COUNT]; /* which coefficients the penalty shrank */
     unsigned iterations;    /* of the final fit */
-    bool converged;         /* the gradient fell below the tolerance */
+    bool converged;         /* the gradient's norm fell below 1e-6 (1e-4 where rounding stopped BFGS) */
+    double gradient_norm;   /* of the penalised objective at beta */
     size_t n_wars, n_events, n_unmodelled, n_rows;
 } casus_fit_result;
 

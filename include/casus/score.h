@@ -48,6 +48,11 @@ CASUS_EXTERN double casus_score_auc_within(const double *p, const unsigned char 
  * of the whole tied block).  NAN when there is no event. */
 CASUS_EXTERN double casus_score_average_precision(const double *p, const unsigned char *y, size_t n);
 
+/* Side accuracy among joiners: the share whose more likely side, by
+ * p_side1 = P(side 1 | joins), is the side they took (1 or 2); a forecast
+ * of exactly 0.5 names neither side and counts one half.  NAN when n is 0. */
+CASUS_EXTERN double casus_score_side_accuracy(const double *p_side1, const int *side, size_t n);
+
 /* One bin of a reliability table: forecasts in [lo, hi) (the last bin
  * includes 1), their mean, the observed rate, how many. */
 typedef struct casus_score_bin {

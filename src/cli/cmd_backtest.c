@@ -13,10 +13,9 @@
 
 int cmd_backtest(int argc, char **argv);
 
-/* The penalty when none is given: what 5-fold cross-validation over all 95
- * wars chooses (docs/fit.md); --penalty cv cross-validates inside every
- * training set instead, at about 30 times the cost. */
-#define DEFAULT_PENALTY 30.0
+/* The penalty when none is given: cross-validated inside every training
+ * set, so that the held-out war plays no part in choosing it (docs/fit.md). */
+#define DEFAULT_PENALTY (-1.0)
 
 const char cmd_backtest_usage[] =
     "Usage: casus backtest [--split war|era] [--war N] [--trials N] [--seed S] [--threads T]\n"
@@ -40,10 +39,11 @@ const char cmd_backtest_usage[] =
     "      --war N            score war N only, from a fit without it\n"
     "      --trials N         cascade trials per war (default 10000)\n"
     "      --seed S           Philox seed of the trials and the bootstrap (default 1)\n"
-    "      --threads T        threads (default 1): held-out wars run T at a time; a single\n"
-    "                         war compiles and runs its trials on T (same output for any T)\n"
-    "      --penalty L|cv     the fits' L2 penalty (default 30); cv: cross-validated\n"
-    "                         inside each training set\n"
+    "      --threads T        threads (default 1; same output for any T): the fits, then\n"
+    "                         T held-out wars at a time (one war: its compile and trials\n"
+    "                         on T)\n"
+    "      --penalty L|cv     the fits' L2 penalty (default cv: cross-validated\n"
+    "                         inside each training set, the held-out war in no fold)\n"
     "      --window DAYS      first-day rule: entrants within DAYS count as day 0\n"
     "  -f, --format FMT       text (default) or json\n"
     "  -o, --output FILE      write there (atomically) instead of standard output\n"
@@ -99,6 +99,24 @@ static json_t *write_json(const cli_fit_env *env, const casus_bt_result *r)
         json_array_append_new(wars, json_pack("{s:i, s:o, s:o, s:I}", "war", r->war_numbers[k], "p_any",
                                               num(r->war_p_any[k]), "joiners_forecast", num(r->war_forecast[k]),
                                               "joiners", (json_int_t)r->war_observed[k]));
+    json_t *fits = json_array();
+    for (size_t k = 0; k < r->n_fits; k++) {
+        const casus_fit_result *f = &r->fits[k].fit;
+        json_t *cv = json_object(), *beta = json_object();
+        for (size_t p = 0; p < CASUS_FIT_N_PENALTIES; p++) {
+            char key[32];
+            snprintf(key, sizeof key, "%g", casus_fit_penalty(p));
+            json_object_set_new(cv, key, num(f->cv_loglik[p]));
+        }
+        for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+            json_object_set_new(beta, casus_jm_feature_name((casus_jm_feature)j), json_real(f->beta[j]));
+        json_array_append_new(fits, json_pack("{s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:o}", "held_out",
+                                              r->fits[k].held_out ? json_integer(r->fits[k].held_out) : json_null(),
+                                              "era", r->fits[k].era ? json_integer(r->fits[k].era) : json_null(),
+                                              "penalty", json_real(f->penalty), "cv_loglik", cv, "loglik",
+                                              num(f->loglik), "iterations", (int)f->iterations, "converged",
+                                              f->converged, "beta", beta));
+    }
     json_t *fc = json_array();
     for (size_t i = 0; i < r->n_pairs; i++) {
         const casus_bt_pair *p = &r->pairs[i];
@@ -117,13 +135,13 @@ static json_t *write_json(const cli_fit_env *env, const casus_bt_result *r)
                           num(p->p_by[1]), num(p->p_by[2]), "pit", num(p->pit), "candidate", p->candidate,
                           "baselines", pm));
     }
-    return json_pack("{s:s, s:i, s:I, s:I, s:I, s:o, s:i, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "split",
+    return json_pack("{s:s, s:i, s:I, s:I, s:I, s:o, s:i, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "split",
                      r->opts.split == CASUS_BT_SPLIT_ERA ? "era" : "war", "day0_window", env->window, "wars",
                      (json_int_t)r->n_wars, "pairs", (json_int_t)r->n_pairs, "joiners", (json_int_t)r->n_joiners,
                      "base_rate", num(r->base_rate), "war", r->opts.war, "penalty",
                      r->opts.penalty < 0 ? json_string("cv") : json_real(r->opts.penalty), "trials",
                      (json_int_t)r->opts.trials, "seed", (json_int_t)r->opts.seed, "models", models, "reliability",
-                     rel, "pit_histogram", pit, "per_war", wars, "forecasts", fc);
+                     rel, "pit_histogram", pit, "per_war", wars, "fits", fits, "forecasts", fc);
 }
 
 static void fmt_ci(char *buf, size_t n, const double ci[2])
@@ -139,9 +157,12 @@ static void write_text(FILE *fp, const cli_fit_env *env, const casus_bt_result *
     fprintf(fp, "casus backtest: split %s%s, %zu held-out war%s, %zu states at risk, %zu joined (base rate %.4f)\n",
             r->opts.split == CASUS_BT_SPLIT_ERA ? "era" : "war", r->opts.war ? " (one war)" : "", r->n_wars,
             r->n_wars == 1 ? "" : "s", r->n_pairs, r->n_joiners, r->base_rate);
-    fprintf(fp, "first-day rule: %s; penalty %s; %llu trials per war, seed %llu\n\n",
+    char lam[64] = "";
+    if (r->n_fits == 1)
+        snprintf(lam, sizeof lam, " (lambda %g)", r->fits[0].fit.penalty);
+    fprintf(fp, "first-day rule: %s; penalty %s%s; %llu trials per war, seed %llu\n\n",
             env->window ? "entrants within the window count as day 0" : "only the states fighting on the first day",
-            r->opts.penalty < 0 ? "cross-validated in each training set" : "fixed",
+            r->opts.penalty < 0 ? "cross-validated in each training set" : "fixed", lam,
             (unsigned long long)r->opts.trials, (unsigned long long)r->opts.seed);
     fprintf(fp, "%-18s %7s %-16s %8s %-18s %6s %7s %-16s %6s %-16s %6s %7s %9s\n", "model", "Brier", "  95%", "log",
             "  95%", "skill", "AUC", "AUC within war", "", "avg precision", "side", "war AUC", "joiners");
@@ -313,8 +334,10 @@ int cmd_backtest(int argc, char **argv)
         rc = cli_report_finish(&rep, &env, r);
     /* CPU times go to stderr, not into the output, so runs compare byte for byte. */
     fprintf(stderr,
-            "%s backtest: CPU time: load and replay %.1f s, %zu fits and baselines %.1f s, compile %.1f s, trials %.1f s\n",
-            cli_prog, load_s, r->n_fits, r->fit_seconds, r->compile_seconds, r->sim_seconds);
+            "%s backtest: CPU time: load and replay %.1f s, %zu fits and baselines %.1f s, compile %.1f s, trials %.1f s"
+            " (wall: fits %.1f s, compile and trials %.1f s)\n",
+            cli_prog, load_s, r->n_fits, r->fit_seconds, r->compile_seconds, r->sim_seconds, r->fit_wall_seconds,
+            r->sim_wall_seconds);
 done:
     cli_report_abort(&rep);
     casus_bt_free(r);

@@ -12,7 +12,7 @@ int cmd_fit(int argc, char **argv);
 
 const char cmd_fit_usage[] =
     "Usage: casus fit [--wars LIST | --exclude-war N | --from Y --to Y] [--penalty L]\n"
-    "                 [--window DAYS] [--output FILE] [--data DIR] [--share DIR]\n"
+    "                 [--threads T] [--window DAYS] [--output FILE] [--data DIR] [--share DIR]\n"
     "\n"
     "Fits the join model (the hazard of each state joining each side of a war,\n"
     "h = exp(beta . x)) to the COW inter-state wars by maximum likelihood: every\n"
@@ -28,6 +28,8 @@ const char cmd_fit_usage[] =
     "      --exclude-war N    fit on every war but N\n"
     "      --from Y, --to Y   fit on the wars begun in these years\n"
     "      --penalty L        the L2 penalty (default: cross-validated)\n"
+    "      --threads T        threads for the cross-validation's folds (default 1;\n"
+    "                         the same bytes for any T)\n"
     "      --window DAYS      first-day rule: entrants within DAYS of the first day\n"
     "                         fight on day 0 (default 0)\n"
     "  -o, --output FILE      write there (atomically) instead of standard output\n"
@@ -35,11 +37,11 @@ const char cmd_fit_usage[] =
     "      --share DIR, --treaties DIR  as for 'casus who'\n"
     "\n"
     "Exit status: 0 on success, 1 when the work failed, 2 for bad input.\n"
-    "The shipped params/fit-95.params is 'casus fit' on all 95 wars.\n"
+    "The engine's default, params/default.params, is 'casus fit' on all 95 wars.\n"
     "More: docs/fit.md.  Example:\n"
     "  casus fit --wars 100-139 --penalty 30\n";
 
-enum { OPT_WARS = 256, OPT_EXCLUDE, OPT_FROM, OPT_TO, OPT_PENALTY, OPT_WINDOW };
+enum { OPT_WARS = 256, OPT_EXCLUDE, OPT_FROM, OPT_TO, OPT_PENALTY, OPT_WINDOW, OPT_THREADS };
 
 static int int_arg(const char *s, long lo, long hi, const char *what, long *out)
 {
@@ -57,12 +59,13 @@ int cmd_fit(int argc, char **argv)
         {"wars", required_argument, NULL, OPT_WARS},       {"exclude-war", required_argument, NULL, OPT_EXCLUDE},
         {"from", required_argument, NULL, OPT_FROM},       {"to", required_argument, NULL, OPT_TO},
         {"penalty", required_argument, NULL, OPT_PENALTY}, {"window", required_argument, NULL, OPT_WINDOW},
+        {"threads", required_argument, NULL, OPT_THREADS},
         CLI_LONGOPT_OUTPUT,                                CLI_LONGOPT_DATA,
         CLI_LONGOPT_SHARE,                                 CLI_LONGOPT_TREATIES,
         CLI_LONGOPT_HELP,                                  CLI_LONGOPT_END};
     cli_world_opts wo = {0};
     const char *output = NULL, *wars_list = NULL;
-    long exclude = 0, from = 0, to = 0, window = 0;
+    long exclude = 0, from = 0, to = 0, window = 0, threads = 1;
     double penalty = -1;
     int c, rc;
     optind = 1;
@@ -84,6 +87,10 @@ int cmd_fit(int argc, char **argv)
             break;
         case OPT_WINDOW:
             if ((rc = int_arg(optarg, 0, 365, "--window", &window)) != EXIT_OK)
+                return rc;
+            break;
+        case OPT_THREADS:
+            if ((rc = int_arg(optarg, 1, 256, "--threads", &threads)) != EXIT_OK)
                 return rc;
             break;
         case OPT_PENALTY: {
@@ -139,7 +146,7 @@ int cmd_fit(int argc, char **argv)
             goto done;
         }
     }
-    casus_fit_options fo = {.wars = train, .n_wars = n_train, .penalty = penalty};
+    casus_fit_options fo = {.wars = train, .n_wars = n_train, .penalty = penalty, .threads = (unsigned)threads};
     casus_fit_result fr;
     casus_error err;
     casus_error_clear(&err);

@@ -144,16 +144,22 @@ int cli_fit_provenance(const cli_fit_env *env, const size_t *wars, size_t n_wars
     n = add(buf, size, n, "events: %zu entries in the likelihood, %zu by states the model has no candidate for; "
                           "%zu candidate-side rows\n",
             r->n_events, r->n_unmodelled, r->n_rows);
-    n = add(buf, size, n, "penalty: L2, lambda %.6g on every coefficient but the intercept", r->penalty);
+    n = add(buf, size, n, "penalty: L2, lambda %.6g on every coefficient but the baseline hazard (", r->penalty);
+    for (int j = 0, k = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        if (!r->penalised[j])
+            n = add(buf, size, n, "%s%s", k++ ? ", " : "", casus_jm_feature_name((casus_jm_feature)j));
+    n = add(buf, size, n, ")");
     if (!isnan(r->cv_loglik[0])) {
-        n = add(buf, size, n, ", chosen by 5-fold cross-validation over wars;\n  held-out log-likelihood by lambda:");
+        n = add(buf, size, n, ",\n  chosen by 5-fold cross-validation over wars (war i of COW's list in fold i mod 5);\n"
+                              "  held-out log-likelihood by lambda:");
         for (int p = 0; p < CASUS_FIT_N_PENALTIES; p++)
             n = add(buf, size, n, " %g: %.4f%s", casus_fit_penalty((size_t)p), r->cv_loglik[p],
                     p + 1 < CASUS_FIT_N_PENALTIES ? "," : "");
     }
     n = add(buf, size, n, "\n");
     n = add(buf, size, n, "log-likelihood: %.6f (unpenalised, training wars); GSL BFGS (vector_bfgs2), %u iterations, %s\n",
-            r->loglik, r->iterations, r->converged ? "converged (gradient below 1e-6)" : "NOT converged");
+            r->loglik, r->iterations, r->converged ? "converged" : "NOT converged");
+    n = add(buf, size, n, "  (norm of the penalised gradient at the estimate: %.1e)\n", r->gradient_norm);
     n = add(buf, size, n, "standard errors: inverse of the penalised Hessian\n");
     n = add(buf, size, n, "datasets (SHA-256):");
     for (size_t i = 0; i < sizeof fit_files / sizeof fit_files[0]; i++) {

@@ -2,8 +2,6 @@
  * forecast each held-out war from its first day with the cascade engine,
  * fit the baselines on the same training wars, score all of them. */
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +12,7 @@
 #include "casus/data.h"
 #include "casus/scenario.h"
 #include "casus/sim.h"
+#include "parallel.h"
 #include "sim_internal.h"
 
 enum { F = CASUS_JM_FEATURE_COUNT, NM = CASUS_BT_MODEL_COUNT };
@@ -343,14 +342,14 @@ typedef struct trial_job {
     casus_status st;
 } trial_job;
 
-static void *run_trials(void *arg)
+static void run_block(void *ud, size_t block)
 {
-    trial_job *j = arg;
+    trial_job *j = &((trial_job *)ud)[block];
     const casus_sim *sim = j->sim;
     sim_scratch s;
     if (casus__sim_worker_scratch(sim, &s, &sim->mem) != CASUS_OK) {
         j->st = CASUS_NOMEM;
-        return NULL;
+        return;
     }
     for (uint64_t k = j->first; k < j->first + j->count; k++) {
         casus__sim_run_trial(sim, &s, j->seed, k);
@@ -376,7 +375,6 @@ static void *run_trials(void *arg)
         j->any += joined_any;
     }
     casus__sim_scratch_free(sim, &s, &sim->mem);
-    return NULL;
 }
 
 /* The thread's CPU time, in seconds. */
@@ -448,19 +446,7 @@ static casus_status forecast_casus(const casus_world *world, const casus_fit_war
             jobs[k] = (trial_job){.sim = sim, .w = w, .pair_of = pair_of, .seed = o->seed,
                                   .first = o->trials * k / nt, .count = o->trials * (k + 1) / nt - o->trials * k / nt,
                                   .t = t + (w->n + 1) * k};
-        pthread_t tid[MAX_THREADS];
-        unsigned started = 0;
-        for (unsigned k = 1; k < nt; k++) {
-            if (pthread_create(&tid[k], NULL, run_trials, &jobs[k]) != 0) {
-                st = casus_error_set(err, CASUS_IO, NULL, 0, 0, "cannot start a thread");
-                break;
-            }
-            started = k;
-        }
-        if (st == CASUS_OK)
-            run_trials(&jobs[0]);
-        for (unsigned k = 1; k <= started; k++)
-            pthread_join(tid[k], NULL);
+        casus__parallel_for(nt, nt, run_block, jobs);
         for (unsigned k = 0; k < nt && st == CASUS_OK; k++)
             if (jobs[k].st != CASUS_OK)
                 st = casus_error_set(err, jobs[k].st, NULL, 0, 0, "out of memory for the trials");
@@ -525,18 +511,14 @@ typedef struct boot_ctx {
     const double *p;            /* NM * n */
     const unsigned char *y;
     const int *g;
-    _Atomic int next;
 } boot_ctx;
 
-static void *boot_worker(void *arg)
+static void boot_job(void *ud, size_t j)
 {
-    boot_ctx *c = arg;
+    boot_ctx *c = ud;
     casus_bt_result *r = c->r;
-    for (;;) {
-        int j = atomic_fetch_add(&c->next, 1);
-        if (j >= NM * 4)
-            break;
-        int m = j / 4, which = j % 4;
+    {
+        int m = (int)j / 4, which = (int)j % 4;
         casus_bt_scores *s = &r->scores[m];
         double *ci[4] = {s->brier_ci, s->log_ci, s->auc_within_ci, s->ap_ci};
         stat_ctx sc = {c->p + (size_t)m * r->n_pairs, c->y, c->g, which};
@@ -544,7 +526,6 @@ static void *boot_worker(void *arg)
                                   &ci[which][0], &ci[which][1]) != CASUS_OK)
             ci[which][0] = ci[which][1] = NAN;
     }
-    return NULL;
 }
 
 static void score_all(casus_bt_result *r, const double *war_p_any_models, const unsigned char *war_obs,
@@ -553,9 +534,10 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
     size_t n = r->n_pairs;
     double *pm = malloc((NM * n + 1) * sizeof *pm);
     unsigned char *y = malloc(n + 1);
-    int *g = malloc((n + 1) * sizeof *g);
-    if (!pm || !y || !g) {
-        free(pm), free(y), free(g);
+    int *g = malloc((n + 1) * sizeof *g), *side_y = malloc((n + 1) * sizeof *side_y);
+    double *side_p = malloc((n + 1) * sizeof *side_p);
+    if (!pm || !y || !g || !side_y || !side_p) {
+        free(pm), free(y), free(g), free(side_y), free(side_p);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -570,15 +552,15 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
     for (int m = 0; m < NM; m++) {
         casus_bt_scores *s = &r->scores[m];
         double *p = pm + (size_t)m * n;
-        size_t side_n = 0, side_ok = 0;
+        size_t side_n = 0;
         s->joiners_forecast = 0;
         for (size_t i = 0; i < n; i++) {
             const casus_bt_pair *q = &r->pairs[i];
             p[i] = q->p[m];
             s->joiners_forecast += q->p[m];
             if (q->joined) {
-                side_n++;
-                side_ok += (q->p_side1[m] > 0.5 ? 1 : 2) == q->joined_side;
+                side_p[side_n] = q->p_side1[m];
+                side_y[side_n++] = q->joined_side;
             }
         }
         s->brier = casus_score_brier(p, y, n);
@@ -586,24 +568,13 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
         s->roc_auc = casus_score_auc(p, y, n);
         s->roc_auc_within_war = casus_score_auc_within(p, y, g, n);
         s->average_precision = casus_score_average_precision(p, y, n);
-        s->side_accuracy = side_n ? (double)side_ok / (double)side_n : NAN;
+        s->side_accuracy = casus_score_side_accuracy(side_p, side_y, side_n);
         s->war_auc = casus_score_auc(&war_p_any_models[(size_t)m * r->n_wars], war_obs, r->n_wars);
         if (m == CASUS_BT_CASUS)
             casus_score_reliability(p, y, n, 10, r->reliability);
     }
     boot_ctx bc = {.r = r, .p = pm, .y = y, .g = g};
-    atomic_init(&bc.next, 0);
-    unsigned nt = threads < 1 ? 1 : threads > NM * 4 ? NM * 4 : threads;
-    pthread_t tid[NM * 4];
-    unsigned started = 0;
-    for (unsigned k = 1; k < nt; k++) {
-        if (pthread_create(&tid[k], NULL, boot_worker, &bc) != 0)
-            break; /* the calling thread does the rest */
-        started = k;
-    }
-    boot_worker(&bc);
-    for (unsigned k = 1; k <= started; k++)
-        pthread_join(tid[k], NULL);
+    casus__parallel_for(threads, NM * 4, boot_job, &bc);
     for (int m = 1; m < NM; m++) {
         r->scores[m].skill_brier = casus_score_skill(r->scores[m].brier, r->scores[CASUS_BT_CLIMATOLOGY].brier);
         r->scores[m].skill_log = casus_score_skill(r->scores[m].log_score, r->scores[CASUS_BT_CLIMATOLOGY].log_score);
@@ -615,107 +586,133 @@ static void score_all(casus_bt_result *r, const double *war_p_any_models, const 
             int b = (int)(r->pairs[i].pit * 10);
             r->pit_hist[b > 9 ? 9 : b < 0 ? 0 : b]++;
         }
-    free(pm), free(y), free(g);
-}
-
-/* ---- the folds ------------------------------------------------------------ */
-
-/* Fold f's test and training wars; false when the fold does not run. */
-static bool fold_sets(const casus_bt_options *o, const war_pairs *wp, size_t nw, long only, size_t f, size_t *train,
-                      size_t *ntr, size_t *test, size_t *nte)
-{
-    *ntr = *nte = 0;
-    for (size_t i = 0; i < nw; i++) {
-        bool is_test = o->split == CASUS_BT_SPLIT_ERA ? ((wp[i].year < ERA_YEAR) == (f == 0)) : i == f;
-        if (is_test)
-            test[(*nte)++] = i;
-        else
-            train[(*ntr)++] = i;
-    }
-    if (only >= 0) {
-        bool has = false;
-        for (size_t k = 0; k < *nte; k++)
-            has |= test[k] == (size_t)only;
-        if (!has)
-            return false;
-        test[0] = (size_t)only;
-        *nte = 1;
-    }
-    return *nte && *ntr;
-}
-
-typedef struct fold_out {
-    casus_status st;
-    casus_error err;
-    bool fitted;
-    double fit_s, compile_s, trials_s;
-} fold_out;
-
-typedef struct fold_ctx {
-    const casus_world *world;
-    const casus_fit_data *data;
-    const casus_bt_options *o;
-    war_pairs *wp;              /* a fold writes the forecasts of its own test wars only */
-    size_t nw;
-    long only;
-    const size_t *folds;        /* the folds that run, longest first */
-    size_t n_folds;
-    _Atomic size_t next;        /* the next of folds to take */
-    unsigned inner;             /* threads for a fold's compile and trials */
-    cpu_clock clock;
-    bool *tested;
-    double *war_p_any;
-    fold_out *out;              /* per fold (by number) */
-} fold_ctx;
-
-/* Fits on the training wars and forecasts the test wars of one fold. */
-static void run_fold(fold_ctx *c, size_t f, size_t *train, size_t *test, fold_out *out)
-{
-    const casus_bt_options *o = c->o;
-    size_t ntr, nte;
-    fold_sets(o, c->wp, c->nw, c->only, f, train, &ntr, test, &nte);
-    double c0 = cpu_now(&c->clock);
-    casus_fit_options fo = {.wars = train, .n_wars = ntr, .penalty = o->penalty};
-    casus_fit_result fr;
-    if ((out->st = casus_fit_run(c->data, &fo, &fr, &out->err)) != CASUS_OK)
-        return;
-    out->fitted = true;
-    casus_jm_params params;
-    memset(&params, 0, sizeof params);
-    memcpy(params.beta, fr.beta, sizeof params.beta);
-    memcpy(params.se, fr.se, sizeof params.se);
-    baselines b;
-    fit_baselines(c->wp, train, ntr, fr.penalty, &b);
-    out->fit_s += cpu_now(&c->clock) - c0;
-    for (size_t k = 0; k < nte && out->st == CASUS_OK; k++) {
-        size_t i = test[k];
-        forecast_baselines(&b, &c->wp[i]);
-        out->st = forecast_casus(c->world, casus_fit_data_war(c->data, i), &params, o, c->inner, &c->clock, &c->wp[i],
-                                 &c->war_p_any[i], &out->compile_s, &out->trials_s, &out->err);
-        c->tested[i] = true;
-    }
-}
-
-static void *fold_worker(void *arg)
-{
-    fold_ctx *c = arg;
-    size_t *train = malloc((c->nw + 1) * sizeof *train), *test = malloc((c->nw + 1) * sizeof *test);
-    for (;;) {
-        size_t k = atomic_fetch_add(&c->next, 1);
-        if (k >= c->n_folds)
-            break;
-        fold_out *out = &c->out[c->folds[k]];
-        casus_error_clear(&out->err);
-        if (!train || !test)
-            out->st = casus_error_set(&out->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
-        else
-            run_fold(c, c->folds[k], train, test, out);
-    }
-    free(train), free(test);
-    return NULL;
+    free(pm), free(y), free(g), free(side_y), free(side_p);
 }
 
 /* ---- the run --------------------------------------------------------------- */
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One fold of the back-test: its fit and baselines, and the wars it scores. */
+typedef struct fold_slot {
+    bool needed;
+    casus_status st;
+    casus_error err;
+    casus_fit_result fit;
+    baselines b;
+    size_t *test;         /* the wars it scores */
+    size_t n_test;
+    /* its forecasts */
+    casus_status fst;
+    casus_error ferr;
+    double compile_s, trials_s; /* CPU time */
+} fold_slot;
+
+typedef struct fold_plan {
+    const casus_fit_data *data;
+    war_pairs *wp;
+    const casus_bt_options *o;
+    size_t n_wars;
+    long only;            /* --war: its index; -1 */
+    unsigned fit_threads; /* for each fit's cross-validation */
+    fold_slot *folds;
+} fold_plan;
+
+/* The wars fold f scores and trains on, into test and train when not NULL
+ * (each room for n_wars).  Returns whether the fold is needed: it scores a
+ * war (the --war one, when given) and has training wars. */
+static bool fold_sets(const fold_plan *p, size_t f, size_t *test, size_t *n_test, size_t *train, size_t *n_train)
+{
+    size_t ntr = 0, nte = 0;
+    bool has_only = false;
+    for (size_t i = 0; i < p->n_wars; i++) {
+        bool is_test = p->o->split == CASUS_BT_SPLIT_ERA ? ((p->wp[i].year < ERA_YEAR) == (f == 0)) : i == f;
+        if (is_test) {
+            has_only |= (long)i == p->only;
+            if (test)
+                test[nte] = i;
+            nte++;
+        } else {
+            if (train)
+                train[ntr] = i;
+            ntr++;
+        }
+    }
+    if (p->only >= 0) {
+        if (!has_only)
+            return false;
+        if (test)
+            test[0] = (size_t)p->only;
+        nte = 1;
+    }
+    if (n_test)
+        *n_test = nte;
+    if (n_train)
+        *n_train = ntr;
+    return nte && ntr;
+}
+
+static void fit_fold(void *ud, size_t f)
+{
+    const fold_plan *p = ud;
+    fold_slot *fs = &p->folds[f];
+    fs->st = CASUS_OK;
+    casus_error_clear(&fs->err);
+    if (!fold_sets(p, f, NULL, NULL, NULL, NULL))
+        return;
+    size_t *train = malloc((p->n_wars + 1) * sizeof *train), ntr = 0;
+    fs->test = malloc((p->n_wars + 1) * sizeof *fs->test);
+    if (!train || !fs->test) {
+        free(train);
+        fs->st = casus_error_set(&fs->err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+        return;
+    }
+    fold_sets(p, f, fs->test, &fs->n_test, train, &ntr);
+    fs->needed = true;
+    casus_fit_options fo = {.wars = train, .n_wars = ntr, .penalty = p->o->penalty, .threads = p->fit_threads};
+    fs->st = casus_fit_run(p->data, &fo, &fs->fit, &fs->err);
+    if (fs->st == CASUS_OK)
+        fit_baselines(p->wp, train, ntr, fs->fit.penalty, &fs->b);
+    free(train);
+}
+
+
+typedef struct forecast_plan {
+    const casus_world *world;
+    const casus_fit_data *data;
+    const casus_bt_options *o;
+    war_pairs *wp;
+    fold_slot *folds;
+    const size_t *order;  /* the folds to forecast, longest first */
+    unsigned inner;       /* threads for a fold's compile and trials */
+    cpu_clock clock;
+    bool *tested;
+    double *war_p_any;
+} forecast_plan;
+
+static void forecast_fold(void *ud, size_t k)
+{
+    const forecast_plan *p = ud;
+    fold_slot *fs = &p->folds[p->order[k]];
+    casus_error_clear(&fs->ferr);
+    casus_jm_params params;
+    memset(&params, 0, sizeof params);
+    memcpy(params.beta, fs->fit.beta, sizeof params.beta);
+    memcpy(params.se, fs->fit.se, sizeof params.se);
+    fs->fst = CASUS_OK;
+    for (size_t t = 0; t < fs->n_test && fs->fst == CASUS_OK; t++) {
+        size_t i = fs->test[t];
+        forecast_baselines(&fs->b, &p->wp[i]);
+        fs->fst = forecast_casus(p->world, casus_fit_data_war(p->data, i), &params, p->o, p->inner, &p->clock, &p->wp[i],
+                                 &p->war_p_any[i], &fs->compile_s, &fs->trials_s, &fs->ferr);
+        p->tested[i] = true;
+    }
+}
 
 casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, const casus_bt_options *opts,
                           casus_bt_result **out, casus_error *err)
@@ -734,10 +731,9 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "no war numbered %d", o.war);
     casus_bt_result *r = calloc(1, sizeof *r);
     war_pairs *wp = calloc(nw + 1, sizeof *wp);
-    size_t *train = malloc((nw + 1) * sizeof *train), *test = malloc((nw + 1) * sizeof *test);
     double *p_any = calloc((nw + 1) * NM, sizeof *p_any);
     casus_status st = CASUS_OK;
-    if (!r || !wp || !train || !test || !p_any) {
+    if (!r || !wp || !p_any) {
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -747,84 +743,99 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
             st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     if (st != CASUS_OK)
         goto done;
-    /* Folds: (test wars, training wars). */
+    /* Folds: (test wars, training wars).  The fits of all folds come
+     * first, spread over the threads (each fold's fit and baselines read
+     * the shared data only and write a slot of their own), then the
+     * forecasts, in fold order. */
     size_t n_folds = o.split == CASUS_BT_SPLIT_ERA ? 2 : nw;
     bool *tested = calloc(nw + 1, sizeof *tested);
     double *war_p_any = calloc(nw + 1, sizeof *war_p_any);
-    if (!tested || !war_p_any) {
-        free(tested), free(war_p_any);
+    fold_plan plan = {.data = data, .wp = wp, .o = &o, .n_wars = nw, .only = only,
+                      .folds = calloc(n_folds + 1, sizeof *plan.folds)};
+    if (!tested || !war_p_any || !plan.folds) {
+        free(tested), free(war_p_any), free(plan.folds);
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    /* The folds that run; with more threads than one, several run at once
-     * (each on one thread), else the one fold's compile and trials share
-     * the threads.  Every fold's results depend on the fold alone. */
-    size_t *folds = malloc((n_folds + 1) * sizeof *folds);
-    double *fold_cost = malloc((n_folds + 1) * sizeof *fold_cost);
-    fold_out *fouts = calloc(n_folds + 1, sizeof *fouts);
-    if (!folds || !fold_cost || !fouts) {
-        free(tested), free(war_p_any), free(folds), free(fold_cost), free(fouts);
-        st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
-        goto done;
+    size_t n_needed = 0;
+    for (size_t f = 0; f < n_folds; f++)
+        n_needed += fold_sets(&plan, f, NULL, NULL, NULL, NULL);
+    unsigned threads = o.threads ? o.threads : 1;
+    /* Threads the fold jobs leave idle go to the cross-validation inside
+     * each fit (one held-out war: all of them). */
+    plan.fit_threads = n_needed && n_needed < threads ? (unsigned)(threads / n_needed) : 1;
+    clock_t c0 = clock();
+    double w0 = wall_now();
+    casus__parallel_for(threads, n_folds, fit_fold, &plan);
+    clock_t c1 = clock();
+    double w1 = wall_now();
+    for (size_t f = 0; f < n_folds && st == CASUS_OK; f++)
+        if (plan.folds[f].st != CASUS_OK) {
+            st = plan.folds[f].st;
+            if (err)
+                *err = plan.folds[f].err;
+        }
+    if (st == CASUS_OK) {
+        r->fits = calloc(n_needed + 1, sizeof *r->fits);
+        if (!r->fits)
+            st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     }
-    size_t n_active = 0;
-    for (size_t f = 0; f < n_folds; f++) {
-        size_t ntr = 0, nte = 0;
-        if (!fold_sets(&o, wp, nw, only, f, train, &ntr, test, &nte))
+    /* The forecasts: the folds' held-out wars, several folds at once (each
+     * compiling and running its trials on one thread), the longest first so
+     * that none starts last; a single fold compiles and runs its trials on
+     * all the threads.  Each writes its own wars' forecasts and its slot. */
+    size_t *order = calloc(n_folds + 1, sizeof *order);
+    double *cost = calloc(n_folds + 1, sizeof *cost);
+    if (st == CASUS_OK && (!order || !cost))
+        st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+    size_t n_order = 0;
+    for (size_t f = 0; f < n_folds && st == CASUS_OK; f++) {
+        fold_slot *fs = &plan.folds[f];
+        if (!fs->needed)
             continue;
-        /* Longest first, so that no long fold starts last: the work grows
-         * with a war's days and states at risk. */
-        double cost = 0;
-        for (size_t k = 0; k < nte; k++)
-            cost += (double)casus_fit_data_war(data, test[k])->history->length * (double)(wp[test[k]].n + 1);
-        size_t at = n_active++;
-        while (at > 0 && fold_cost[at - 1] < cost) {
-            folds[at] = folds[at - 1];
-            fold_cost[at] = fold_cost[at - 1];
+        casus_bt_fit *bf = &r->fits[r->n_fits++];
+        bf->fit = fs->fit;
+        bf->held_out = o.split == CASUS_BT_SPLIT_WAR ? casus_fit_data_war(data, f)->history->war->number : 0;
+        bf->era = o.split == CASUS_BT_SPLIT_ERA ? (int)f + 1 : 0;
+        /* the work grows with a war's days and states at risk */
+        double c = 0;
+        for (size_t k = 0; k < fs->n_test; k++)
+            c += (double)casus_fit_data_war(data, fs->test[k])->history->length * (double)(wp[fs->test[k]].n + 1);
+        size_t at = n_order++;
+        while (at > 0 && cost[at - 1] < c) {
+            order[at] = order[at - 1];
+            cost[at] = cost[at - 1];
             at--;
         }
-        folds[at] = f;
-        fold_cost[at] = cost;
+        order[at] = f;
+        cost[at] = c;
     }
-    unsigned threads = o.threads ? o.threads : 1;
-    if (threads > MAX_THREADS)
-        threads = MAX_THREADS;
-    unsigned n_workers = n_active < threads ? (unsigned)n_active : threads;
-    if (n_workers < 1)
-        n_workers = 1;
-    fold_ctx fc = {.world = world, .data = data, .o = &o, .wp = wp, .nw = nw, .only = only, .folds = folds,
-                   .n_folds = n_active, .inner = n_workers > 1 ? 1 : threads, .clock = {.own = n_workers > 1},
-                   .tested = tested, .war_p_any = war_p_any, .out = fouts};
-    atomic_init(&fc.next, 0);
-    {
-        pthread_t tid[MAX_THREADS];
-        unsigned started = 0;
-        bool failed = false;
-        for (unsigned k = 1; k < n_workers; k++) {
-            if (pthread_create(&tid[k], NULL, fold_worker, &fc) != 0) {
-                failed = true;
-                break;
+    if (st == CASUS_OK) {
+        unsigned workers = n_order < threads ? (unsigned)n_order : threads;
+        forecast_plan fp = {.world = world, .data = data, .o = &o, .wp = wp, .folds = plan.folds, .order = order,
+                            .inner = workers > 1 ? 1 : threads, .clock = {.own = workers > 1}, .tested = tested,
+                            .war_p_any = war_p_any};
+        casus__parallel_for(workers, n_order, forecast_fold, &fp);
+        for (size_t f = 0; f < n_folds; f++) {
+            fold_slot *fs = &plan.folds[f];
+            if (!fs->needed)
+                continue;
+            r->compile_seconds += fs->compile_s;
+            r->sim_seconds += fs->trials_s;
+            if (st == CASUS_OK && fs->fst != CASUS_OK) {
+                st = fs->fst;
+                if (err)
+                    *err = fs->ferr;
             }
-            started = k;
-        }
-        fold_worker(&fc);
-        for (unsigned k = 1; k <= started; k++)
-            pthread_join(tid[k], NULL);
-        if (failed && st == CASUS_OK)
-            st = casus_error_set(err, CASUS_IO, NULL, 0, 0, "cannot start a thread");
-    }
-    for (size_t f = 0; f < n_folds; f++) {
-        r->n_fits += fouts[f].fitted;
-        r->fit_seconds += fouts[f].fit_s;
-        r->compile_seconds += fouts[f].compile_s;
-        r->sim_seconds += fouts[f].trials_s;
-        if (st == CASUS_OK && fouts[f].st != CASUS_OK) {
-            st = fouts[f].st;
-            if (err)
-                *err = fouts[f].err;
         }
     }
-    free(folds), free(fold_cost), free(fouts);
+    free(order), free(cost);
+    r->fit_wall_seconds = w1 - w0;
+    r->sim_wall_seconds = wall_now() - w1;
+    for (size_t f = 0; f < n_folds; f++)
+        free(plan.folds[f].test);
+    free(plan.folds);
+    r->fit_seconds = (double)(c1 - c0) / CLOCKS_PER_SEC;
     if (st != CASUS_OK) {
         free(tested), free(war_p_any);
         goto done;
@@ -877,7 +888,7 @@ done:
         free(wp[i].pairs);
         free(wp[i].info);
     }
-    free(wp), free(train), free(test), free(p_any);
+    free(wp), free(p_any);
     if (st != CASUS_OK) {
         casus_bt_free(r);
         return st;
@@ -895,5 +906,6 @@ void casus_bt_free(casus_bt_result *r)
     free(r->war_p_any);
     free(r->war_forecast);
     free(r->war_observed);
+    free(r->fits);
     free(r);
 }

@@ -2,16 +2,16 @@
  * docs/fit.md).  The replay calls casus_jm_rows, the join model's own
  * feature code, so a fitted beta means what the engine means by it. */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multimin.h>
 
 #include "casus/fit.h"
 #include "internal.h"
+#include "parallel.h"
 
 enum { F = CASUS_JM_FEATURE_COUNT };
 
@@ -33,11 +33,34 @@ double casus_fit_penalty(size_t i)
 typedef struct fit_row {
     double x[F];
     double exposure;
+    int band;          /* 0-3: which band (set when the rows are grouped) */
 } fit_row;
 
+/* A non-zero value of a row's x. */
+typedef struct fit_entry {
+    double val;
+    int col;
+} fit_entry;
+
+/* The time bands: band_first_week, _month, _year, and the days after
+ * (all three 0). */
+enum { NB = 4 };
+static const int band_feature[NB - 1] = {CASUS_JM_BAND_WEEK, CASUS_JM_BAND_MONTH, CASUS_JM_BAND_YEAR};
+
+/* The rows of a war, as the likelihood reads them.  A row enters only
+ * through exposure * exp(beta . x), so rows whose x is the same but for
+ * the time band are one group, with the exposure in each band: then
+ * exp(beta . x) = exp(beta . x without the bands) * exp(beta_band), one
+ * exp per group where there was one per row (a candidate's x mostly stays
+ * as it was across the segments of a war, the band apart).  The rest of x
+ * is kept sparse: some 6 non-zero values of 28, and the likelihood, its
+ * gradient and its Hessian visit only those. */
 typedef struct war_data {
     casus_fit_war info;
-    fit_row *rows;     /* n_rows */
+    size_t n_groups;
+    double (*exposure)[NB]; /* n_groups: days at risk in each band */
+    size_t *start;     /* n_groups + 1: group i's values are entries[start[i] .. start[i + 1]) */
+    fit_entry *entries; /* x's non-zero values, the bands' apart */
     double *events;    /* n_events * F */
 } war_data;
 
@@ -51,6 +74,15 @@ static int cmp_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
+}
+
+/* Rows in the order of their x, byte by byte, then of their band: any
+ * fixed order will do, so that rows of the same group are neighbours. */
+static int cmp_row(const void *a, const void *b)
+{
+    const fit_row *x = a, *y = b;
+    int c = memcmp(x->x, y->x, sizeof x->x);
+    return c ? c : (x->band > y->band) - (x->band < y->band);
 }
 
 /* The COW side of the day-0 initiators: the join model's side 1.  When no
@@ -69,7 +101,9 @@ static int initiator_side(const casus_war_history *h)
 
 static void free_war(const casus_mem *mem, war_data *w)
 {
-    casus__mem_free(mem, w->rows, 0);
+    casus__mem_free(mem, w->exposure, 0);
+    casus__mem_free(mem, w->start, 0);
+    casus__mem_free(mem, w->entries, 0);
     casus__mem_free(mem, w->events, 0);
     casus__mem_free(mem, (void *)w->info.openings, 0);
     casus__mem_free(mem, (void *)w->info.day0_rows, 0);
@@ -231,10 +265,52 @@ done:
     casus__mem_free(mem, bel, 0);
     casus__mem_free(mem, cuts, 0);
     if (st == CASUS_OK) {
-        out->rows = rows.data;
-        out->info.n_rows = rows.len;
-        out->events = events.data;
-        return CASUS_OK;
+        /* The groups: rows sorted by x without the bands (kept aside in
+         * exposure's band slot), equal neighbours merged. */
+        fit_row *fr = rows.data;
+        size_t nr = rows.len, m = 0;
+        for (size_t i = 0; i < nr; i++) {
+            int band = NB - 1;
+            for (int b = 0; b < NB - 1; b++)
+                if (fr[i].x[band_feature[b]] != 0) {
+                    band = b;
+                    fr[i].x[band_feature[b]] = 0;
+                }
+            fr[i].band = band;
+        }
+        if (nr)
+            qsort(fr, nr, sizeof *fr, cmp_row);
+        size_t nnz = 0;
+        for (size_t i = 0; i < nr; i++)
+            if (i == 0 || memcmp(fr[i - 1].x, fr[i].x, sizeof fr[i].x) != 0) {
+                m++;
+                for (int j = 0; j < F; j++)
+                    nnz += fr[i].x[j] != 0;
+            }
+        out->exposure = casus__mem_alloc(mem, (m + 1) * sizeof *out->exposure);
+        out->start = casus__mem_alloc(mem, (m + 1) * sizeof *out->start);
+        out->entries = casus__mem_alloc(mem, (nnz + 1) * sizeof *out->entries);
+        if (out->exposure && out->start && out->entries) {
+            size_t e = 0, g = 0;
+            for (size_t i = 0; i < nr; i++) {
+                if (i == 0 || memcmp(fr[i - 1].x, fr[i].x, sizeof fr[i].x) != 0) {
+                    g++;
+                    memset(out->exposure[g - 1], 0, sizeof out->exposure[g - 1]);
+                    out->start[g - 1] = e;
+                    for (int j = 0; j < F; j++)
+                        if (fr[i].x[j] != 0)
+                            out->entries[e++] = (fit_entry){fr[i].x[j], j};
+                }
+                out->exposure[g - 1][fr[i].band] += fr[i].exposure;
+            }
+            out->start[m] = e;
+            casus__vec_free(&rows, mem);
+            out->info.n_rows = nr;
+            out->n_groups = m;
+            out->events = events.data;
+            return CASUS_OK;
+        }
+        st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     }
     casus__vec_free(&rows, mem);
     casus__vec_free(&events, mem);
@@ -310,9 +386,58 @@ static double dot(const double *b, const double *x)
     return s;
 }
 
+/* beta . x of group i, the bands apart. */
+static double group_eta(const war_data *w, size_t i, const double *beta)
+{
+    double eta = 0;
+    for (size_t e = w->start[i]; e < w->start[i + 1]; e++)
+        eta += beta[w->entries[e].col] * w->entries[e].val;
+    return eta;
+}
+
+/* The bands' terms for one beta: each band's coefficient (0 for the later
+ * days), its exp, and the largest. */
+typedef struct band_terms {
+    double beta[NB], exp[NB], max;
+} band_terms;
+
+static void band_factors(const double *beta, band_terms *t)
+{
+    t->max = 0;
+    for (int b = 0; b < NB; b++) {
+        t->beta[b] = b < NB - 1 ? beta[band_feature[b]] : 0;
+        t->exp[b] = exp(t->beta[b]);
+        t->max = fmax(t->max, t->beta[b]);
+    }
+}
+
+/* m[b] = exposure in band b * exp(eta + beta_band b), each exponent capped
+ * at ETA_MAX; returns their sum. */
+static double group_hazards(const war_data *w, size_t i, const double *beta, const band_terms *t, double *m)
+{
+    double eta = group_eta(w, i, beta), sum = 0;
+    const double *band_beta = t->beta;
+    if (eta + t->max < ETA_MAX) {
+        double base = exp(eta);
+        for (int b = 0; b < NB; b++) {
+            m[b] = w->exposure[i][b] * base * t->exp[b];
+            sum += m[b];
+        }
+    } else {
+        for (int b = 0; b < NB; b++) {
+            double v = eta + band_beta[b];
+            m[b] = w->exposure[i][b] * exp(v < ETA_MAX ? v : ETA_MAX);
+            sum += m[b];
+        }
+    }
+    return sum;
+}
+
 static double loglik_war(const war_data *w, const double *beta, double *grad)
 {
     double ll = 0;
+    band_terms band_beta;
+    band_factors(beta, &band_beta);
     for (size_t e = 0; e < w->info.n_events; e++) {
         const double *x = &w->events[e * F];
         ll += dot(beta, x);
@@ -320,14 +445,16 @@ static double loglik_war(const war_data *w, const double *beta, double *grad)
             for (int j = 0; j < F; j++)
                 grad[j] += x[j];
     }
-    for (size_t i = 0; i < w->info.n_rows; i++) {
-        const fit_row *r = &w->rows[i];
-        double eta = dot(beta, r->x);
-        double m = r->exposure * exp(eta < ETA_MAX ? eta : ETA_MAX);
-        ll -= m;
-        if (grad)
-            for (int j = 0; j < F; j++)
-                grad[j] -= m * r->x[j];
+    for (size_t i = 0; i < w->n_groups; i++) {
+        double m[NB];
+        double sum = group_hazards(w, i, beta, &band_beta, m);
+        ll -= sum;
+        if (grad) {
+            for (size_t e = w->start[i]; e < w->start[i + 1]; e++)
+                grad[w->entries[e].col] -= sum * w->entries[e].val;
+            for (int b = 0; b < NB - 1; b++)
+                grad[band_feature[b]] -= m[b];
+        }
     }
     return ll;
 }
@@ -347,30 +474,111 @@ double casus_fit_loglik(const casus_fit_data *d, const size_t *wars, size_t n_wa
     return ll;
 }
 
-/* The objective GSL minimises: minus the penalised log-likelihood. */
+/* The penalised Hessian of minus the log-likelihood at beta:
+ * sum exposure exp(beta . x) x x' + diag(pen), into H (F x F). */
+static void hessian(const casus_fit_data *d, const size_t *wars, size_t n_wars, const double *pen,
+                    const double *beta, gsl_matrix *H)
+{
+    double h[F][F];
+    band_terms band_beta;
+    memset(h, 0, sizeof h);
+    band_factors(beta, &band_beta);
+    for (size_t k = 0; k < n_wars; k++) {
+        const war_data *w = &d->wars[wars[k]];
+        for (size_t i = 0; i < w->n_groups; i++) {
+            double m[NB];
+            double sum = group_hazards(w, i, beta, &band_beta, m);
+            for (size_t a = w->start[i]; a < w->start[i + 1]; a++) {
+                int ca = w->entries[a].col;
+                double va = w->entries[a].val;
+                for (size_t b = w->start[i]; b < w->start[i + 1]; b++)
+                    h[ca][w->entries[b].col] += sum * va * w->entries[b].val;
+                /* The bands are indicators, one at a time. */
+                for (int b = 0; b < NB - 1; b++) {
+                    h[ca][band_feature[b]] += m[b] * va;
+                    h[band_feature[b]][ca] += m[b] * va;
+                }
+            }
+            for (int b = 0; b < NB - 1; b++)
+                h[band_feature[b]][band_feature[b]] += m[b];
+        }
+    }
+    for (int a = 0; a < F; a++)
+        for (int b = 0; b < F; b++)
+            gsl_matrix_set(H, (size_t)a, (size_t)b, h[a][b] + (a == b ? pen[a] : 0));
+}
+
+/* The objective GSL minimises: minus the penalised log-likelihood, with
+ * pen[j] the penalty on beta_j (lambda, or 0 for the baseline hazard), in
+ * preconditioned coordinates z: beta = beta0 + T z, where T = V D^(-1/2)
+ * from the eigendecomposition V D V' of the Hessian at the start beta0.
+ * The coefficients differ in scale by orders of magnitude (the intercept
+ * near -10, the obligation counts near 0), and BFGS from an identity
+ * matrix spends most of its iterations learning that; in z the Hessian at
+ * the start is the identity, and a warm start near the optimum converges
+ * in a few iterations.  The minimum is the same point. */
 typedef struct objective {
     const casus_fit_data *d;
     const size_t *wars;
     size_t n_wars;
-    double lambda;
+    const double *pen;
+    double beta0[F];
+    double T[F][F];
+    double sqrt_d[F];   /* D^(1/2): gradients back from z to beta */
+    double V[F][F];
+    /* The last point evaluated, with the objective and its gradient in z
+     * there: GSL's line search asks for f and then df at the same point,
+     * and each costs an exp per row. */
+    bool cached;
+    double z_last[F], f_last, gz_last[F];
 } objective;
+
+static void z_to_beta(const objective *o, const gsl_vector *z, double *beta)
+{
+    for (int j = 0; j < F; j++) {
+        double v = o->beta0[j];
+        for (int k = 0; k < F; k++)
+            v += o->T[j][k] * gsl_vector_get(z, (size_t)k);
+        beta[j] = v;
+    }
+}
+
+/* Minus the penalised log-likelihood at beta; grad (may be NULL) its
+ * gradient with respect to beta. */
+static double objective_beta(const objective *o, const double *beta, double *grad)
+{
+    double f = -casus_fit_loglik(o->d, o->wars, o->n_wars, beta, grad);
+    for (int j = 0; j < F; j++) {
+        f += 0.5 * o->pen[j] * beta[j] * beta[j];
+        if (grad)
+            grad[j] = -grad[j] + o->pen[j] * beta[j];
+    }
+    return f;
+}
 
 static double obj_fdf(const gsl_vector *v, void *ud, gsl_vector *g)
 {
-    const objective *o = ud;
-    double beta[F], grad[F];
-    for (int j = 0; j < F; j++)
-        beta[j] = gsl_vector_get(v, (size_t)j);
-    double f = -casus_fit_loglik(o->d, o->wars, o->n_wars, beta, g ? grad : NULL);
-    for (int j = 1; j < F; j++) {
-        f += 0.5 * o->lambda * beta[j] * beta[j];
-        if (g)
-            grad[j] -= o->lambda * beta[j];
+    objective *o = ud;
+    bool same = o->cached;
+    for (int k = 0; k < F && same; k++)
+        same = gsl_vector_get(v, (size_t)k) == o->z_last[k];
+    if (!same) {
+        double beta[F], grad[F];
+        z_to_beta(o, v, beta);
+        o->f_last = objective_beta(o, beta, grad);
+        for (int k = 0; k < F; k++) { /* d f / d z = T' grad */
+            double v2 = 0;
+            for (int j = 0; j < F; j++)
+                v2 += o->T[j][k] * grad[j];
+            o->gz_last[k] = v2;
+            o->z_last[k] = gsl_vector_get(v, (size_t)k);
+        }
+        o->cached = true;
     }
     if (g)
-        for (int j = 0; j < F; j++)
-            gsl_vector_set(g, (size_t)j, -grad[j]);
-    return f;
+        for (int k = 0; k < F; k++)
+            gsl_vector_set(g, (size_t)k, o->gz_last[k]);
+    return o->f_last;
 }
 
 static double obj_f(const gsl_vector *v, void *ud)
@@ -388,162 +596,379 @@ static void obj_both(const gsl_vector *v, void *ud, double *f, gsl_vector *g)
     *f = obj_fdf(v, ud, g);
 }
 
-/* One penalised fit from the rate-only start.  Returns the iterations;
- * *converged says whether the gradient test passed. */
-static unsigned fit_once(const casus_fit_data *d, const size_t *wars, size_t n_wars, double lambda, unsigned max_iter,
-                         double *beta, bool *converged)
+/* The Euclidean norm of the gradient with respect to beta, from the one
+ * with respect to z: grad_beta = V D^(1/2) grad_z. */
+static double beta_gradient_norm(const objective *o, const gsl_vector *gz)
 {
-    /* Start: the intercept at the overall rate (events per candidate-side
-     * day), every other coefficient 0. */
+    double s = 0;
+    for (int j = 0; j < F; j++) {
+        double v = 0;
+        for (int k = 0; k < F; k++)
+            v += o->V[j][k] * o->sqrt_d[k] * gsl_vector_get(gz, (size_t)k);
+        s += v * v;
+    }
+    return sqrt(s);
+}
+
+static bool is_band(int j)
+{
+    return j == CASUS_JM_BAND_WEEK || j == CASUS_JM_BAND_MONTH || j == CASUS_JM_BAND_YEAR;
+}
+
+bool casus_fit_penalised(casus_jm_feature f)
+{
+    return f != CASUS_JM_INTERCEPT && !is_band((int)f);
+}
+
+/* The penalty on each coefficient for these training wars.  The baseline
+ * hazard -- the intercept (days 365 on) and the three time bands -- is not
+ * penalised: nothing about the alliances says a war's first week should look
+ * like its second year, so there is no reason to shrink the bands toward the
+ * later rate.  A band's maximum-likelihood coefficient is finite only when
+ * the training wars have an entry in it and one in the reference period
+ * (day 365 on); when either has none, the band is penalised like the other
+ * coefficients, which keeps it finite. */
+static void penalty_of(const casus_fit_data *d, const size_t *wars, size_t n_wars, double lambda, double *pen)
+{
+    size_t in_band[F] = {0}, in_ref = 0;
+    for (size_t k = 0; k < n_wars; k++) {
+        const war_data *w = &d->wars[wars[k]];
+        for (size_t e = 0; e < w->info.n_events; e++) {
+            const double *x = &w->events[e * F];
+            bool any = false;
+            for (int j = 0; j < F; j++)
+                if (is_band(j) && x[j] != 0) {
+                    in_band[j]++;
+                    any = true;
+                }
+            in_ref += !any;
+        }
+    }
+    for (int j = 0; j < F; j++)
+        pen[j] = !casus_fit_penalised((casus_jm_feature)j) && (!is_band(j) || (in_band[j] > 0 && in_ref > 0))
+                     ? 0
+                     : lambda;
+}
+
+/* The rate-only start: the intercept at the pooled rate (entries per
+ * candidate-side day), every other coefficient 0. */
+static void rate_start(const casus_fit_data *d, const size_t *wars, size_t n_wars, double *beta)
+{
     double events = 0, exposure = 0;
     for (size_t k = 0; k < n_wars; k++) {
         const war_data *w = &d->wars[wars[k]];
         events += (double)w->info.n_events;
-        for (size_t i = 0; i < w->info.n_rows; i++)
-            exposure += w->rows[i].exposure;
+        for (size_t i = 0; i < w->n_groups; i++)
+            for (int b = 0; b < NB; b++)
+                exposure += w->exposure[i][b];
     }
     memset(beta, 0, sizeof(double) * F);
     beta[0] = events > 0 && exposure > 0 ? log(events / exposure) : -20;
-    objective o = {d, wars, n_wars, lambda};
-    gsl_multimin_function_fdf fn = {.n = F, .f = obj_f, .df = obj_df, .fdf = obj_both, .params = &o};
-    gsl_vector *x = gsl_vector_alloc(F);
+}
+
+/* The eigendecomposition of the penalised Hessian at beta, eigenvalues
+ * ascending in e, vectors in the columns of V.  GSL's symmetric
+ * eigensolver reports a singular matrix through its eigenvalues, not
+ * through GSL's process-wide error handler: fits run on several threads. */
+static bool eigen_hessian(const casus_fit_data *d, const size_t *wars, size_t n_wars, const double *pen,
+                          const double *beta, gsl_vector *e, gsl_matrix *V)
+{
+    gsl_matrix *H = gsl_matrix_alloc(F, F);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(F);
+    bool ok = H && ws;
+    if (ok) {
+        hessian(d, wars, n_wars, pen, beta, H);
+        ok = gsl_eigen_symmv(H, e, V, ws) == GSL_SUCCESS;
+    }
+    if (ok)
+        gsl_eigen_symmv_sort(e, V, GSL_EIGEN_SORT_VAL_ASC);
+    gsl_eigen_symmv_free(ws);
+    gsl_matrix_free(H);
+    return ok;
+}
+
+/* Which features are non-zero on some row or entry of these wars. */
+static void features_seen(const casus_fit_data *d, const size_t *wars, size_t n_wars, bool *seen)
+{
+    memset(seen, 0, sizeof(bool) * F);
+    for (size_t k = 0; k < n_wars; k++) {
+        const war_data *w = &d->wars[wars[k]];
+        for (size_t e = 0; e < w->start[w->n_groups]; e++)
+            seen[w->entries[e].col] = true;
+        for (size_t i = 0; i < w->n_groups; i++)
+            for (int b = 0; b < NB - 1; b++)
+                seen[band_feature[b]] |= w->exposure[i][b] > 0;
+        for (size_t e = 0; e < w->info.n_events * F; e++)
+            if (w->events[e] != 0)
+                seen[e % F] = true;
+    }
+}
+
+/* The Euclidean norm of the objective's gradient at beta. */
+static double gradient_norm(const objective *o, const double *beta)
+{
+    double g[F], s = 0;
+    objective_beta(o, beta, g);
+    for (int j = 0; j < F; j++)
+        s += g[j] * g[j];
+    return sqrt(s);
+}
+
+/* Sets the preconditioner of o for a start at beta (o->beta0).  A
+ * direction the data and the penalty leave flat gets a floor, so that T
+ * stays finite; a feature that is 0 on every row and entry of these wars
+ * is held at 0, its penalised optimum (the rotation would otherwise leave
+ * rounding noise in it, or keep a warm start's value that the penalty
+ * pulls on and no step may change). */
+static void precondition(objective *o, const double *beta, gsl_vector *e, gsl_matrix *V)
+{
+    o->cached = false;
+    memcpy(o->beta0, beta, sizeof o->beta0);
+    bool have = eigen_hessian(o->d, o->wars, o->n_wars, o->pen, beta, e, V);
+    double top = have ? gsl_vector_get(e, F - 1) : 0;
+    for (int k = 0; k < F; k++) {
+        double ev = have ? gsl_vector_get(e, (size_t)k) : 1;
+        double floor = top > 0 ? 1e-8 * top : 1;
+        if (!(ev > floor))
+            ev = floor;
+        o->sqrt_d[k] = sqrt(ev);
+        for (int j = 0; j < F; j++) {
+            o->V[j][k] = have ? gsl_matrix_get(V, (size_t)j, (size_t)k) : j == k;
+            o->T[j][k] = o->V[j][k] / o->sqrt_d[k];
+        }
+    }
+    bool seen[F];
+    features_seen(o->d, o->wars, o->n_wars, seen);
+    for (int j = 0; j < F; j++)
+        if (!seen[j]) {
+            o->beta0[j] = 0;
+            for (int k = 0; k < F; k++)
+                o->T[j][k] = 0;
+        }
+}
+
+/* BFGS stopped without progress while the gradient is still above this:
+ * it starts again from where it stopped, with the Hessian there. */
+#define RESTART_TOL 1e-4
+#define MAX_ROUNDS 4
+
+/* One penalised fit from the start in beta, which receives the result.
+ * Returns the iterations; *converged says whether the gradient (with
+ * respect to beta) fell below GRAD_TOL, or below 1e-4 when BFGS could make
+ * no more progress (the objective's rounding). */
+static unsigned fit_once(const casus_fit_data *d, const size_t *wars, size_t n_wars, const double *pen,
+                         unsigned max_iter, double *beta, bool *converged)
+{
+    objective *o = malloc(sizeof *o);
+    gsl_vector *x = gsl_vector_alloc(F), *e = gsl_vector_alloc(F);
+    gsl_matrix *V = gsl_matrix_alloc(F, F);
     gsl_multimin_fdfminimizer *m = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, F);
     *converged = false;
     unsigned it = 0;
-    if (!x || !m)
+    if (!o || !x || !e || !V || !m)
         goto out;
-    for (int j = 0; j < F; j++)
-        gsl_vector_set(x, (size_t)j, beta[j]);
-    gsl_multimin_fdfminimizer_set(m, &fn, x, 0.01, 0.1);
-    while (it < max_iter) {
-        it++;
-        int status = gsl_multimin_fdfminimizer_iterate(m);
-        if (gsl_multimin_test_gradient(gsl_multimin_fdfminimizer_gradient(m), GRAD_TOL) == GSL_SUCCESS) {
+    *o = (objective){.d = d, .wars = wars, .n_wars = n_wars, .pen = pen};
+    gsl_multimin_function_fdf fn = {.n = F, .f = obj_f, .df = obj_df, .fdf = obj_both, .params = o};
+    for (int round = 0; round < MAX_ROUNDS && it < max_iter; round++) {
+        precondition(o, beta, e, V);
+        gsl_vector_set_zero(x);
+        /* The first trial step: the length of the Newton step, which in z
+         * is the gradient's (the Hessian at the start is the identity). */
+        double g0 = 0;
+        obj_fdf(x, o, NULL);
+        for (int k = 0; k < F; k++)
+            g0 += o->gz_last[k] * o->gz_last[k];
+        g0 = sqrt(g0);
+        gsl_multimin_fdfminimizer_set(m, &fn, x, g0 > 1e-8 ? (g0 < 10 ? g0 : 10) : 1e-8, 0.1);
+        /* A warm start may already be at the optimum. */
+        if (beta_gradient_norm(o, gsl_multimin_fdfminimizer_gradient(m)) < GRAD_TOL) {
+            z_to_beta(o, x, beta);
             *converged = true;
             break;
         }
-        if (status) /* no progress possible: at the optimum to machine precision, or stuck */
+        while (it < max_iter) {
+            it++;
+            int status = gsl_multimin_fdfminimizer_iterate(m);
+            if (beta_gradient_norm(o, gsl_multimin_fdfminimizer_gradient(m)) < GRAD_TOL) {
+                *converged = true;
+                break;
+            }
+            if (status) /* no progress possible: at the optimum to rounding, or stuck */
+                break;
+        }
+        z_to_beta(o, gsl_multimin_fdfminimizer_x(m), beta);
+        if (*converged || gradient_norm(o, beta) < RESTART_TOL)
             break;
     }
-    const gsl_vector *xm = gsl_multimin_fdfminimizer_x(m);
-    for (int j = 0; j < F; j++)
-        beta[j] = gsl_vector_get(xm, (size_t)j);
-    if (!*converged) {
-        gsl_vector *g = gsl_vector_alloc(F);
-        if (g) {
-            obj_df(xm, &o, g);
-            *converged = gsl_multimin_test_gradient(g, 1e-4) == GSL_SUCCESS;
-            gsl_vector_free(g);
-        }
-    }
+    if (!*converged)
+        *converged = gradient_norm(o, beta) < RESTART_TOL;
 out:
     gsl_multimin_fdfminimizer_free(m);
+    gsl_matrix_free(V);
+    gsl_vector_free(e);
     gsl_vector_free(x);
+    free(o);
     return it;
 }
 
-static pthread_mutex_t gsl_handler_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* Standard errors: the square roots of the diagonal of the inverse of the
- * penalised Hessian, sum exposure exp(beta . x) x x' + lambda I (no
- * penalty on the intercept). */
-static bool standard_errors(const casus_fit_data *d, const size_t *wars, size_t n_wars, double lambda,
+ * penalised Hessian, from its eigendecomposition; NAN when it is singular. */
+static bool standard_errors(const casus_fit_data *d, const size_t *wars, size_t n_wars, const double *pen,
                             const double *beta, double *se)
 {
-    gsl_matrix *H = gsl_matrix_calloc(F, F);
-    if (!H)
-        return false;
-    for (size_t k = 0; k < n_wars; k++) {
-        const war_data *w = &d->wars[wars[k]];
-        for (size_t i = 0; i < w->info.n_rows; i++) {
-            const fit_row *r = &w->rows[i];
-            double eta = dot(beta, r->x);
-            double m = r->exposure * exp(eta < ETA_MAX ? eta : ETA_MAX);
-            for (int a = 0; a < F; a++) {
-                if (r->x[a] == 0)
-                    continue;
-                for (int b = 0; b < F; b++)
-                    *gsl_matrix_ptr(H, (size_t)a, (size_t)b) += m * r->x[a] * r->x[b];
+    for (int j = 0; j < F; j++)
+        se[j] = NAN;
+    gsl_matrix *V = gsl_matrix_alloc(F, F);
+    gsl_vector *e = gsl_vector_alloc(F);
+    bool ok = V && e && eigen_hessian(d, wars, n_wars, pen, beta, e, V);
+    if (ok)
+        ok = gsl_vector_get(e, 0) > 1e-12 * gsl_vector_get(e, F - 1);
+    if (ok)
+        for (int j = 0; j < F; j++) {
+            double v = 0;
+            for (int k = 0; k < F; k++) {
+                double q = gsl_matrix_get(V, (size_t)j, (size_t)k);
+                v += q * q / gsl_vector_get(e, (size_t)k);
             }
+            se[j] = sqrt(v);
+        }
+    gsl_vector_free(e);
+    gsl_matrix_free(V);
+    return ok;
+}
+
+/* Cross-validation: fold f holds the training wars whose index in the
+ * data is f modulo the number of folds.  Each fold fits its other wars
+ * along the penalties from the largest to the smallest, each fit starting
+ * from the one before (the first from the fit on all the training wars at
+ * the largest penalty), and scores the fold's own wars. */
+typedef struct cv_plan {
+    const casus_fit_data *d;
+    const size_t *all;
+    size_t n;
+    unsigned folds, max_iter;
+    const double *start; /* F: the fit on all the training wars at the largest penalty */
+    double *sol;  /* folds * CASUS_FIT_N_PENALTIES * F */
+    double *held; /* folds * CASUS_FIT_N_PENALTIES; NAN for a fold with no wars on either side */
+    bool *nomem;  /* folds */
+} cv_plan;
+
+static void cv_fold(void *ud, size_t f)
+{
+    const cv_plan *c = ud;
+    enum { NP = CASUS_FIT_N_PENALTIES };
+    for (int p = 0; p < NP; p++)
+        c->held[f * NP + (size_t)p] = NAN;
+    size_t *train = malloc((c->n + 1) * sizeof *train), *test = malloc((c->n + 1) * sizeof *test);
+    if (!train || !test) {
+        c->nomem[f] = true;
+        free(train), free(test);
+        return;
+    }
+    size_t ntr = 0, nte = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        if (c->all[k] % c->folds == f)
+            test[nte++] = c->all[k];
+        else
+            train[ntr++] = c->all[k];
+    }
+    if (nte && ntr) {
+        double beta[F], pen[F];
+        bool conv;
+        memcpy(beta, c->start, sizeof beta);
+        for (int p = NP - 1; p >= 0; p--) {
+            penalty_of(c->d, train, ntr, penalties[p], pen);
+            fit_once(c->d, train, ntr, pen, c->max_iter, beta, &conv);
+            memcpy(&c->sol[(f * NP + (size_t)p) * F], beta, sizeof beta);
+            c->held[f * NP + (size_t)p] = casus_fit_loglik(c->d, test, nte, beta, NULL);
         }
     }
-    for (int j = 1; j < F; j++)
-        *gsl_matrix_ptr(H, (size_t)j, (size_t)j) += lambda;
-    /* GSL's error handler is one for the process: fits running on several
-     * threads (casus backtest) switch it off and back one at a time, so
-     * that none restores it while another still needs it off. */
-    pthread_mutex_lock(&gsl_handler_lock);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    bool ok = gsl_linalg_cholesky_decomp1(H) == GSL_SUCCESS && gsl_linalg_cholesky_invert(H) == GSL_SUCCESS;
-    gsl_set_error_handler(old);
-    pthread_mutex_unlock(&gsl_handler_lock);
-    for (int j = 0; j < F; j++)
-        se[j] = ok ? sqrt(gsl_matrix_get(H, (size_t)j, (size_t)j)) : NAN;
-    gsl_matrix_free(H);
-    return ok;
+    free(train), free(test);
 }
 
 casus_status casus_fit_run(const casus_fit_data *d, const casus_fit_options *opts, casus_fit_result *out,
                            casus_error *err)
 {
+    enum { NP = CASUS_FIT_N_PENALTIES };
     memset(out, 0, sizeof *out);
     casus_fit_options o = opts ? *opts : (casus_fit_options){.penalty = -1};
     unsigned folds = o.folds ? o.folds : 5;
     unsigned max_iter = o.max_iter ? o.max_iter : 1000;
     size_t n = o.wars ? o.n_wars : d->n;
-    size_t *all = malloc((n + 1) * sizeof *all), *train = malloc((n + 1) * sizeof *train),
-           *test = malloc((n + 1) * sizeof *test);
-    if (!all || !train || !test) {
-        free(all), free(train), free(test);
+    if (n == 0)
+        return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "no war to fit on");
+    size_t *all = malloc((n + 1) * sizeof *all);
+    if (!all)
         return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
-    }
     for (size_t k = 0; k < n; k++) {
         all[k] = o.wars ? o.wars[k] : k;
         if (all[k] >= d->n) {
             size_t bad = all[k];
-            free(all), free(train), free(test);
+            free(all);
             return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "war index %zu out of range", bad);
         }
     }
-    if (n == 0) {
-        free(all), free(train), free(test);
-        return casus_error_set(err, CASUS_INVALID, NULL, 0, 0, "no war to fit on");
-    }
-    for (int p = 0; p < CASUS_FIT_N_PENALTIES; p++)
+    for (int p = 0; p < NP; p++)
         out->cv_loglik[p] = NAN;
     double lambda = o.penalty;
-    double beta[F];
-    bool conv;
+    double beta[F], pen[F];
+    rate_start(d, all, n, beta);
     if (lambda < 0) {
-        /* Cross-validation over wars: fold f holds the training wars at
-         * positions f, f + folds, ...; the penalty with the best held-out
-         * log-likelihood, summed over folds, wins (the smaller on a tie). */
+        double top[F];
+        bool conv;
+        memcpy(top, beta, sizeof top);
+        penalty_of(d, all, n, penalties[NP - 1], pen);
+        fit_once(d, all, n, pen, max_iter, top, &conv);
+        cv_plan c = {d, all, n, folds, max_iter, top, malloc(((size_t)folds * NP * F + 1) * sizeof(double)),
+                     malloc(((size_t)folds * NP + 1) * sizeof(double)), calloc(folds + 1, sizeof(bool))};
+        bool nomem = !c.sol || !c.held || !c.nomem;
+        if (!nomem)
+            casus__parallel_for(o.threads, folds, cv_fold, &c);
+        for (unsigned f = 0; !nomem && f < folds; f++)
+            nomem = c.nomem[f];
+        if (nomem) {
+            free(c.sol), free(c.held), free(c.nomem), free(all);
+            return casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        /* The held-out log-likelihoods summed over folds, in fold order; the
+         * penalty with the highest wins (the smaller on a tie). */
         int best = 0;
-        for (int p = 0; p < CASUS_FIT_N_PENALTIES; p++) {
+        for (int p = 0; p < NP; p++) {
             double held = 0;
-            for (unsigned f = 0; f < folds; f++) {
-                size_t ntr = 0, nte = 0;
-                for (size_t k = 0; k < n; k++) {
-                    if (k % folds == f)
-                        test[nte++] = all[k];
-                    else
-                        train[ntr++] = all[k];
-                }
-                if (!nte || !ntr)
-                    continue;
-                fit_once(d, train, ntr, penalties[p], max_iter, beta, &conv);
-                held += casus_fit_loglik(d, test, nte, beta, NULL);
-            }
+            for (unsigned f = 0; f < folds; f++)
+                if (!isnan(c.held[(size_t)f * NP + (size_t)p]))
+                    held += c.held[(size_t)f * NP + (size_t)p];
             out->cv_loglik[p] = held;
             if (held > out->cv_loglik[best])
                 best = p;
         }
         lambda = penalties[best];
+        /* The final fit starts from the mean of the folds' fits at that
+         * penalty. */
+        size_t used = 0;
+        double mean[F] = {0};
+        for (unsigned f = 0; f < folds; f++)
+            if (!isnan(c.held[(size_t)f * NP + (size_t)best])) {
+                used++;
+                for (int j = 0; j < F; j++)
+                    mean[j] += c.sol[((size_t)f * NP + (size_t)best) * F + (size_t)j];
+            }
+        if (used)
+            for (int j = 0; j < F; j++)
+                beta[j] = mean[j] / (double)used;
+        free(c.sol), free(c.held), free(c.nomem);
     }
     out->penalty = lambda;
-    out->iterations = fit_once(d, all, n, lambda, max_iter, out->beta, &out->converged);
+    penalty_of(d, all, n, 1, pen);
+    for (int j = 0; j < F; j++)
+        out->penalised[j] = pen[j] > 0;
+    penalty_of(d, all, n, lambda, pen);
+    out->iterations = fit_once(d, all, n, pen, max_iter, beta, &out->converged);
+    memcpy(out->beta, beta, sizeof beta);
+    objective og = {.d = d, .wars = all, .n_wars = n, .pen = pen};
+    out->gradient_norm = gradient_norm(&og, out->beta);
     out->loglik = casus_fit_loglik(d, all, n, out->beta, NULL);
-    standard_errors(d, all, n, lambda, out->beta, out->se);
+    standard_errors(d, all, n, pen, out->beta, out->se);
     out->n_wars = n;
     for (size_t k = 0; k < n; k++) {
         const war_data *w = &d->wars[all[k]];
@@ -551,6 +976,6 @@ casus_status casus_fit_run(const casus_fit_data *d, const casus_fit_options *opt
         out->n_unmodelled += w->info.n_unmodelled;
         out->n_rows += w->info.n_rows;
     }
-    free(all), free(train), free(test);
+    free(all);
     return CASUS_OK;
 }

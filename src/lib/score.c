@@ -172,6 +172,16 @@ double casus_score_average_precision_w(const double *p, const unsigned char *y, 
     return total_pos > 0 ? ap / total_pos : NAN;
 }
 
+double casus_score_side_accuracy(const double *p_side1, const int *side, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    double right = 0;
+    for (size_t i = 0; i < n; i++)
+        right += p_side1[i] == 0.5 ? 0.5 : (p_side1[i] > 0.5 ? 1 : 2) == side[i];
+    return right / (double)n;
+}
+
 double casus_score_average_precision(const double *p, const unsigned char *y, size_t n)
 {
     return casus_score_average_precision_w(p, y, NULL, n);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "casus/backtest.h"
 #include "casus/data.h"
 #include "casus/fit.h"
 #include "casus/history.h"
@@ -70,6 +71,32 @@ Test(fit, likelihood_gradient_and_counts)
     cr_expect_gt(r.loglik, casus_fit_loglik(d, some, 5, start, NULL));
     for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
         cr_expect(r.se[j] > 0 && isfinite(r.se[j]), "se[%d] = %g", j, r.se[j]);
+    /* The baseline hazard is not penalised: the intercept and the bands,
+     * a priori; every other coefficient is. */
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        cr_expect_eq(casus_fit_penalised((casus_jm_feature)j),
+                     j != CASUS_JM_INTERCEPT && j != CASUS_JM_BAND_WEEK && j != CASUS_JM_BAND_MONTH &&
+                         j != CASUS_JM_BAND_YEAR,
+                     "%s", casus_jm_feature_name((casus_jm_feature)j));
+    /* Wars 22 and 28 have entries in the first week, the first year and
+     * after it, none in days 7-29: that band's coefficient would go to
+     * minus infinity unpenalised, so the fit penalises it, and converges
+     * with finite standard errors. */
+    size_t two[] = {(size_t)casus_fit_data_find(d, 22), (size_t)casus_fit_data_find(d, 28)};
+    o = (casus_fit_options){.wars = two, .n_wars = 2, .penalty = 0.3};
+    cr_assert_eq(casus_fit_run(d, &o, &r, &err), CASUS_OK);
+    cr_expect(r.converged, "gradient norm %g", r.gradient_norm);
+    cr_expect(!r.penalised[CASUS_JM_INTERCEPT] && !r.penalised[CASUS_JM_BAND_WEEK] && !r.penalised[CASUS_JM_BAND_YEAR]);
+    cr_expect(r.penalised[CASUS_JM_BAND_MONTH]);
+    cr_expect(r.penalised[CASUS_JM_OBLIG_ANY]);
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        cr_expect(isfinite(r.beta[j]) && fabs(r.beta[j]) < 20 && r.se[j] > 0 && isfinite(r.se[j]), "%s: %g (%g)",
+                  casus_jm_feature_name((casus_jm_feature)j), r.beta[j], r.se[j]);
+    /* On all 95 wars every band has entries: all three unpenalised. */
+    o = (casus_fit_options){.penalty = 30};
+    cr_assert_eq(casus_fit_run(d, &o, &r, &err), CASUS_OK);
+    cr_expect(r.converged);
+    cr_expect(!r.penalised[CASUS_JM_BAND_WEEK] && !r.penalised[CASUS_JM_BAND_MONTH] && !r.penalised[CASUS_JM_BAND_YEAR]);
     size_t bad[] = {95};
     o.wars = bad;
     o.n_wars = 1;
@@ -80,25 +107,34 @@ Test(fit, likelihood_gradient_and_counts)
     casus_world_free(w);
 }
 
-/* The shipped fit on all 95 wars (params/fit-95.params) is what `casus
- * fit` writes, byte for byte, and a second fit gives the same bytes. */
+/* The shipped default parameters (params/default.params) are what `casus
+ * fit` writes with its defaults -- the fit on all 95 wars -- byte for byte,
+ * and a second fit gives the same bytes. */
 Test(fit, shipped_fit_is_the_full_fit, .timeout = 600)
 {
     char *dir = make_temp_dir();
     char out1[4200], out2[4200], shipped[4200];
     snprintf(out1, sizeof out1, "%s/a.params", dir);
     snprintf(out2, sizeof out2, "%s/b.params", dir);
-    snprintf(shipped, sizeof shipped, "%s/params/fit-95.params", source_dir());
+    snprintf(shipped, sizeof shipped, "%s/params/default.params", source_dir());
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--output", out1, NULL);
     size_t la, lb, ls;
     char *a = slurp(out1, &la), *s = slurp(shipped, &ls);
     cr_assert(a && s);
-    cr_expect(la == ls && memcmp(a, s, la) == 0, "params/fit-95.params is not what `casus fit` writes");
+    cr_expect(la == ls && memcmp(a, s, la) == 0, "params/default.params is not what `casus fit` writes");
     cr_expect(strstr(a, "wars: 95 of 95"), "%s", a);
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-50", "--penalty", "3", "--output", out1,
                       NULL);
     expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-50", "--penalty", "3", "--output", out2,
                       NULL);
+    /* The folds on two threads: the same bytes as the shipped fit. */
+    char out3[4200];
+    snprintf(out3, sizeof out3, "%s/c.params", dir);
+    expect_casus_exit(0, "fit", "--data", test_data_dir(), "--threads", "2", "--output", out3, NULL);
+    size_t lc;
+    char *c3 = slurp(out3, &lc);
+    cr_expect(c3 && lc == ls && memcmp(c3, s, ls) == 0, "casus fit --threads 2 differs from one thread");
+    free(c3);
     free(a);
     a = slurp(out1, &la);
     char *b = slurp(out2, &lb);
@@ -107,6 +143,7 @@ Test(fit, shipped_fit_is_the_full_fit, .timeout = 600)
     free(a), free(b), free(s);
     expect_casus_exit(2, "fit", "--data", test_data_dir(), "--exclude-war", "9999", NULL);
     expect_casus_exit(2, "fit", "--data", test_data_dir(), "--penalty", "-1", NULL);
+    expect_casus_exit(2, "fit", "--data", test_data_dir(), "--threads", "0", NULL);
     expect_casus_exit(2, "fit", "--data", test_data_dir(), "--wars", "1", "--exclude-war", "7", NULL);
     rm_temp_dir(dir);
 }
@@ -204,6 +241,177 @@ Test(fit, backtest_forecasts_do_not_see_the_held_out_war, .timeout = 600)
     json_decref(a);
     json_decref(b);
     rm_temp_dir(dir);
+}
+
+/* The back-test of one war, in process, on the wars of war_text. */
+static casus_bt_result *backtest_war(const casus_world *w, const char *war_text, int war)
+{
+    casus_wars *wars = NULL;
+    casus_history *h = NULL;
+    casus_fit_data *d = NULL;
+    casus_bt_result *r = NULL;
+    casus_error err;
+    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
+    cr_assert_eq(casus_wars_load_text(wars, "wars.csv", war_text, strlen(war_text), &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
+    /* The default penalty: cross-validated inside the training set. */
+    casus_bt_options o = {.war = war, .trials = 200, .seed = 1, .threads = 2, .penalty = -1, .bootstrap = 20};
+    cr_assert_eq(casus_bt_run(w, d, &o, &r, &err), CASUS_OK, "%s", err.message);
+    casus_fit_data_free(d);
+    casus_history_free(h);
+    casus_wars_free(wars);
+    return r;
+}
+
+/* What the back-test of a held-out war computed from the training wars --
+ * the penalty cross-validation chose, the held-out log-likelihood of every
+ * penalty, every coefficient, and every forecast -- is the same to the last
+ * bit when what happened in that war after its first day is rewritten;
+ * only the outcomes differ, in `changed` pairs. */
+static void expect_out_of_sample(const casus_world *w, const char *orig, const char *rewritten, int war,
+                                 size_t changed)
+{
+    casus_bt_result *a = backtest_war(w, orig, war), *b = backtest_war(w, rewritten, war);
+    cr_assert_eq(a->n_fits, 1);
+    cr_assert_eq(b->n_fits, 1);
+    const casus_fit_result *fa = &a->fits[0].fit, *fb = &b->fits[0].fit;
+    cr_expect_eq(a->fits[0].held_out, war);
+    cr_expect(isnan(fa->cv_loglik[0]) == false, "war %d: the penalty was not cross-validated", war);
+    cr_expect(fa->penalty == fb->penalty, "war %d: lambda %g, rewritten %g", war, fa->penalty, fb->penalty);
+    cr_expect(memcmp(fa->cv_loglik, fb->cv_loglik, sizeof fa->cv_loglik) == 0, "war %d: the folds' scores differ", war);
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        cr_expect(fa->beta[j] == fb->beta[j], "war %d: %s %.17g, rewritten %.17g", war,
+                  casus_jm_feature_name((casus_jm_feature)j), fa->beta[j], fb->beta[j]);
+    cr_expect(fa->n_wars == 94 && fb->n_wars == 94);
+    cr_assert_eq(a->n_pairs, b->n_pairs);
+    size_t n_changed = 0;
+    for (size_t i = 0; i < a->n_pairs; i++) {
+        const casus_bt_pair *p = &a->pairs[i], *q = &b->pairs[i];
+        cr_expect_eq(p->ccode, q->ccode);
+        cr_expect(memcmp(p->p, q->p, sizeof p->p) == 0 && memcmp(p->p_side1, q->p_side1, sizeof p->p_side1) == 0 &&
+                      memcmp(p->p_by, q->p_by, sizeof p->p_by) == 0,
+                  "war %d: the forecasts of state %d differ", war, p->ccode);
+        n_changed += p->joined != q->joined || p->joined_side != q->joined_side || p->entry_day != q->entry_day;
+    }
+    cr_expect_eq(n_changed, changed, "war %d: %zu outcomes changed", war, n_changed);
+    casus_bt_free(a);
+    casus_bt_free(b);
+}
+
+/* The rows of war_text for one state in one war go, up to and with their
+ * bare CR (the file's line ends). */
+static void drop_row(char *text, const char *row_start)
+{
+    char *t = strstr(text, row_start);
+    cr_assert_not_null(t, "'%s' not found", row_start);
+    char *e = strchr(t, '\r');
+    cr_assert_not_null(e);
+    memmove(t, e + 1, strlen(e + 1) + 1);
+}
+
+/* Two held-out wars rewritten after their first day: the Sinai War (155;
+ * Britain enters on Egypt's side a day later, France never enters) and the
+ * Yom Kippur War (181; Jordan enters on Israel's side four days later than
+ * it entered on Syria's, Saudi Arabia never enters).  Neither the fit on the
+ * other 94 wars (its cross-validated penalty and coefficients) nor any
+ * forecast changes.  (The back-test reads no other file that records the
+ * held-out war: COW's directed dyadic war data serve `casus reliability`
+ * only.) */
+Test(fit, backtest_fit_and_forecasts_do_not_see_the_held_out_war, .timeout = 900)
+{
+    casus_world *w =
+        test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID);
+    size_t len;
+    char *orig = slurp_test_data(CASUS_WARS_FILE, &len);
+    char *sinai = replace_once(orig, "155,Sinai War,1,200,United Kingdom,1,10,31,1956,",
+                               "155,Sinai War,1,200,United Kingdom,2,11,1,1956,");
+    drop_row(sinai, "155,Sinai War,1,220,France,");
+    expect_out_of_sample(w, orig, sinai, 155, 2);
+    char *yom = replace_once(orig, "181,Yom Kippur War,1,663,Jordan,2,10,10,1973,",
+                             "181,Yom Kippur War,1,663,Jordan,1,10,14,1973,");
+    drop_row(yom, "181,Yom Kippur War,1,670,Saudi Arabia,");
+    expect_out_of_sample(w, orig, yom, 181, 2);
+    free(sinai), free(yom), free(orig);
+    casus_world_free(w);
+}
+
+/* The lines of the war file (bare CR line ends) for the header and the
+ * wars numbered in keep[] (0-terminated), in file order. */
+static char *war_subset(const char *text, const int *keep)
+{
+    size_t n = strlen(text);
+    char *out = malloc(n + 1), *o = out;
+    cr_assert_not_null(out);
+    bool header = true;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\r');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        int number = atoi(line);
+        bool take = header;
+        for (const int *k = keep; *k && !take; k++)
+            take = number == *k;
+        if (take) {
+            memcpy(o, line, len);
+            o += len;
+        }
+        header = false;
+        line += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The back-test's fits and forecasts are the same bits on one thread and
+ * on two, which spread the held-out wars' fits (and their folds) between
+ * them: --split war and --split era over twelve short wars. */
+Test(fit, backtest_same_bits_for_any_thread_count, .timeout = 900)
+{
+    casus_world *w =
+        test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID);
+    size_t len;
+    char *orig = slurp_test_data(CASUS_WARS_FILE, &len);
+    const int keep[] = {1, 22, 28, 52, 55, 155, 158, 169, 181, 186, 187, 190, 0};
+    char *text = war_subset(orig, keep);
+    casus_wars *wars = NULL;
+    casus_history *h = NULL;
+    casus_fit_data *d = NULL;
+    casus_error err;
+    cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
+    cr_assert_eq(casus_wars_load_text(wars, "wars.csv", text, strlen(text), &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_count(d), 12);
+    for (int split = 0; split < 2; split++) {
+        casus_bt_result *r[2];
+        for (unsigned t = 0; t < 2; t++) {
+            casus_bt_options o = {.split = split ? CASUS_BT_SPLIT_ERA : CASUS_BT_SPLIT_WAR, .trials = 20, .seed = 3,
+                                  .threads = t + 1, .penalty = -1, .bootstrap = 20};
+            cr_assert_eq(casus_bt_run(w, d, &o, &r[t], &err), CASUS_OK, "%s", err.message);
+        }
+        cr_assert_eq(r[0]->n_fits, split ? 2 : 12);
+        cr_assert_eq(r[1]->n_fits, r[0]->n_fits);
+        for (size_t k = 0; k < r[0]->n_fits; k++) {
+            const casus_bt_fit *a = &r[0]->fits[k], *b = &r[1]->fits[k];
+            cr_expect(a->held_out == b->held_out && a->era == b->era && a->fit.penalty == b->fit.penalty &&
+                          memcmp(a->fit.beta, b->fit.beta, sizeof a->fit.beta) == 0 &&
+                          memcmp(a->fit.cv_loglik, b->fit.cv_loglik, sizeof a->fit.cv_loglik) == 0,
+                      "split %d, fit %zu: one thread and two differ", split, k);
+        }
+        cr_assert_eq(r[0]->n_pairs, r[1]->n_pairs);
+        for (size_t i = 0; i < r[0]->n_pairs; i++)
+            cr_expect(memcmp(r[0]->pairs[i].p, r[1]->pairs[i].p, sizeof r[0]->pairs[i].p) == 0 &&
+                          memcmp(r[0]->pairs[i].p_side1, r[1]->pairs[i].p_side1, sizeof r[0]->pairs[i].p_side1) == 0,
+                      "split %d: the forecasts of pair %zu differ", split, i);
+        cr_expect(memcmp(&r[0]->scores, &r[1]->scores, sizeof r[0]->scores) == 0, "split %d: the scores differ", split);
+        casus_bt_free(r[0]);
+        casus_bt_free(r[1]);
+    }
+    casus_fit_data_free(d);
+    casus_history_free(h);
+    casus_wars_free(wars);
+    free(text), free(orig);
+    casus_world_free(w);
 }
 
 /* The war file's header and the rows of the listed wars only (a new string). */

@@ -76,16 +76,25 @@ Test(joinmodel, params_errors)
     cr_expect(strstr(err.message, "parameter 'oblig_any' is missing") != NULL, "%s", err.message);
 }
 
-Test(joinmodel, shipped_defaults_parse_with_provenance)
+/* The shipped parameter files parse, with their provenance: the default
+ * is the fit on all 95 wars (test_fit.c checks it byte for byte against
+ * `casus fit`), the alternative is derived from published rates. */
+Test(joinmodel, shipped_params_parse_with_provenance)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/params/default.params", source_dir());
     casus_jm_params p;
     casus_error err;
     cr_assert_eq(casus_jm_params_load(path, &p, &err), CASUS_OK, "%s", err.message);
+    cr_expect(strstr(p.provenance, "fitted by `casus fit`") != NULL, "%s", p.provenance);
+    cr_expect(strstr(p.provenance, "wars: 95 of 95") != NULL);
+    for (int j = 0; j < CASUS_JM_FEATURE_COUNT; j++)
+        cr_expect(isfinite(p.se[j]), "default.params: %s has no standard error", casus_jm_feature_name((casus_jm_feature)j));
+    snprintf(path, sizeof path, "%s/params/bf2018.params", source_dir());
+    cr_assert_eq(casus_jm_params_load(path, &p, &err), CASUS_OK, "%s", err.message);
     cr_expect(strstr(p.provenance, "Berkemeier") != NULL);
-    /* The defaults' own arithmetic: exp(intercept + oblig_any) is the
-     * pre-1945 rate of Berkemeier and Fuhrmann's 66%, -ln(0.34)/365. */
+    /* Their own arithmetic: exp(intercept + oblig_any) is the pre-1945 rate
+     * of Berkemeier and Fuhrmann's 66%, -ln(0.34)/365. */
     double pre = exp(p.beta[CASUS_JM_INTERCEPT] + p.beta[CASUS_JM_OBLIG_ANY]);
     cr_expect(fabs(pre - (-log(0.34) / 365)) < 1e-6, "%g", pre);
     double post = exp(p.beta[CASUS_JM_INTERCEPT] + p.beta[CASUS_JM_OBLIG_ANY] + p.beta[CASUS_JM_POST1945] +

@@ -69,6 +69,23 @@ Test(score, average_precision_with_ties)
     cr_expect_float_eq(casus_score_average_precision_w(P, Y, w, 5), (2.0 + 0.75 + 4.0 / 6.0) / 4.0, 1e-12);
 }
 
+Test(score, side_accuracy_counts_a_tie_as_half)
+{
+    /* Right (0.8 for side 1), wrong (0.3 but side 1), a tie (0.5, either
+     * side), right (0.1 for side 2): (1 + 0 + 0.5 + 1) / 4. */
+    const double p1[] = {0.8, 0.3, 0.5, 0.1};
+    const int side[] = {1, 1, 2, 2};
+    cr_expect_float_eq(casus_score_side_accuracy(p1, side, 4), 2.5 / 4, 1e-12);
+    /* A tie is half right whichever side was taken. */
+    const int other[] = {1, 1, 1, 2};
+    cr_expect_float_eq(casus_score_side_accuracy(p1, other, 4), 2.5 / 4, 1e-12);
+    /* Only ties: one half, not 0 (a tie once counted as side 2) nor 1. */
+    const double half[] = {0.5, 0.5};
+    const int ones[] = {1, 1};
+    cr_expect_float_eq(casus_score_side_accuracy(half, ones, 2), 0.5, 1e-12);
+    cr_expect(isnan(casus_score_side_accuracy(p1, side, 0)));
+}
+
 Test(score, reliability_table)
 {
     casus_score_bin b[10];

@@ -352,10 +352,12 @@ Test(sim, seeds)
 
 /* ---- the Kursk pair: treaty dates matter ---------------------------------- */
 
-static casus_jm_params default_params(void)
+/* A shipped parameter file: "default" (the fit on all 95 wars) or
+ * "bf2018" (derived from Berkemeier and Fuhrmann's honour rates). */
+static casus_jm_params shipped_params(const char *name)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/params/default.params", source_dir());
+    snprintf(path, sizeof path, "%s/params/%s.params", source_dir(), name);
     casus_jm_params p;
     casus_error err;
     cr_assert_eq(casus_jm_params_load(path, &p, &err), CASUS_OK, "%s", err.message);
@@ -366,14 +368,14 @@ static casus_jm_params default_params(void)
  * event, so that the join model decides) and counts PRK's entries; checks
  * each entry caused by an obligation names Art. 4 of the 2024 treaty and
  * comes no earlier than its entry into force (2024-12-04). */
-static uint64_t prk_joins(casus_world *w, const char *date, uint64_t n, uint64_t *by_art4)
+static uint64_t prk_joins(casus_world *w, const char *params, const char *date, uint64_t n, uint64_t *by_art4)
 {
     char text[512];
     snprintf(text, sizeof text,
              "scenario kursk-test\ntitle \"UKR in Kursk\"\nsource S1 \"x\"\nhorizon 365 days\n"
              "attack UKR RUS at kursk on %s source S1\n", date);
     casus_scenario *sc = parse(w, text);
-    casus_jm_params p = default_params();
+    casus_jm_params p = shipped_params(params);
     casus_sim *sim = compile(w, sc, &p, 2);
     int prk = ccode_of(w, "PRK");
     double in_force = (double)(casus_day_from_ymd(2024, 12, 4) - sc->start);
@@ -404,20 +406,43 @@ static uint64_t prk_joins(casus_world *w, const char *date, uint64_t n, uint64_t
     return joined;
 }
 
-Test(sim, kursk_pair_treaty_dates_matter, .timeout = 300)
+/* P(PRK joins) in the Kursk fighting opening in August 2024 (before Art. 4
+ * of the 2024 treaty entered into force) and in December (after): the
+ * later is higher by more than 4 standard errors of the difference, and
+ * most of PRK's entries in December rest on Art. 4. */
+static void kursk_pair(const char *params, uint64_t n)
 {
     casus_world *w = test_world(true);
-    const uint64_t N = 4000;
     uint64_t art4_aug, art4_dec;
-    uint64_t aug = prk_joins(w, "2024-08-06", N, &art4_aug);
-    uint64_t dec = prk_joins(w, "2024-12-05", N, &art4_dec);
-    double pa = (double)aug / N, pd = (double)dec / N;
+    uint64_t aug = prk_joins(w, params, "2024-08-06", n, &art4_aug);
+    uint64_t dec = prk_joins(w, params, "2024-12-05", n, &art4_dec);
+    double N = (double)n, pa = (double)aug / N, pd = (double)dec / N;
     double se = sqrt(pa * (1 - pa) / N + pd * (1 - pd) / N);
-    cr_expect(pd - pa > 4 * se, "P(PRK joins) before Art. 4: %.4f, after: %.4f (4 SE of the difference: %.4f)", pa, pd,
-              4 * se);
-    cr_expect(art4_dec > 0 && art4_dec * 2 > dec, "most of PRK's entries after Art. 4 is in force rest on it (%llu of %llu)",
+    cr_expect(pd - pa > 4 * se, "%s: P(PRK joins) before Art. 4: %.4f, after: %.4f (4 SE of the difference: %.4f)",
+              params, pa, pd, 4 * se);
+    cr_expect(art4_dec > 0 && art4_dec * 2 > dec,
+              "%s: most of PRK's entries after Art. 4 is in force rest on it (%llu of %llu)", params,
               (unsigned long long)art4_dec, (unsigned long long)dec);
     casus_world_free(w);
+}
+
+/* Under the parameters derived from published honour rates
+ * (params/bf2018.params) an obligation set off multiplies the hazard about
+ * 70 times: 4,000 trials a date show the treaty's date (P(PRK joins) 0.168
+ * before, 0.239 after, 8 standard errors apart). */
+Test(sim, kursk_pair_treaty_dates_matter_bf2018, .timeout = 300)
+{
+    kursk_pair("bf2018", 4000);
+}
+
+/* Under the fitted defaults (params/default.params) the obligation terms
+ * are shrunk by the cross-validated penalty and P(PRK joins) is small
+ * either way: 0.0008 before, 0.0020 after, 149 of the 203 December entries
+ * on Art. 4.  The effect is real but needs some 15,000 trials a date to
+ * clear 4 standard errors; 100,000 clear it by 7. */
+Test(sim, kursk_pair_treaty_dates_matter_fitted, .timeout = 300)
+{
+    kursk_pair("default", 100000);
 }
 
 /* ---- dated events and what-ifs --------------------------------------------- */
