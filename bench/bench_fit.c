@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     casus_error err;
     double c0 = bench_cpu_now(), w0 = bench_now();
     if (casus_wars_create(&wars, &err) != CASUS_OK || casus_wars_load_dir(wars, dir, &err) != CASUS_OK ||
-        casus_history_build(w, wars, NULL, &h, &err) != CASUS_OK || casus_fit_data_build(w, h, &d, &err) != CASUS_OK)
+        casus_history_build(w, wars, NULL, &h, &err) != CASUS_OK || casus_fit_data_build(w, h, NULL, &d, &err) != CASUS_OK)
         die("replay", &err);
     size_t n = casus_fit_data_count(d), rows = 0;
     for (size_t i = 0; i < n; i++)

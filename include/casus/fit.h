@@ -42,15 +42,21 @@
 #include "casus/extern.h"
 #include "casus/history.h"
 #include "casus/joinmodel.h"
+#include "casus/warplaces.h"
 #include "casus/world.h"
 
 typedef struct casus_fit_data casus_fit_data;
 
 /* Replays every war of the history.  The world must hold the datasets the
  * join model reads (COW, contiguity, NMC, MID, ATOP) and be finished.
- * CASUS_NOMEM, or what casus_jm_rows returns. */
+ * places (world/war-places.csv; may be NULL: every attack at the target's
+ * home) gives each war's theatres: an attack on a state that fought on the
+ * war's first day is evaluated at the war's row for that state naming no
+ * attacker, when there is one (docs/fit.md).  The data points into places,
+ * which must outlive it.  CASUS_NOMEM, or what casus_jm_rows returns. */
 CASUS_EXTERN casus_status casus_fit_data_build(const casus_world *world, const casus_history *history,
-                                               casus_fit_data **out /* OUT */, casus_error *err);
+                                               const casus_war_places *places, casus_fit_data **out /* OUT */,
+                                               casus_error *err);
 CASUS_EXTERN void casus_fit_data_free(casus_fit_data *data);
 
 /* What one war contributes. */
@@ -63,6 +69,10 @@ typedef struct casus_fit_war {
     size_t n_unmodelled;    /* entries by states that were no candidate */
     const casus_attack *openings; /* the opening attacks: each day-0 state of side 1 on each of side 2 */
     size_t n_openings;
+    /* The day-0 states attacked elsewhere than at home (by ccode): where
+     * every attack on them is evaluated, in the replay and the forecast. */
+    const casus_jm_theatre *theatres;
+    size_t n_theatres;
     /* The rows of day 0 (the first segment), two per candidate, by ccode:
      * what the static baselines and the day-0 forecasts read. */
     const casus_jm_row *day0_rows;

@@ -139,6 +139,15 @@ typedef struct casus_jm_belligerent {
     casus_day entered;
 } casus_jm_belligerent;
 
+/* Where the attacks on a state are evaluated in a war, when not at its home
+ * territory: a place of the world, possibly not the state's (its forces
+ * abroad, casus_who's CASUS_WHO_ABROAD).  docs/cascade.md gives the rule
+ * (the war's row in world/war-places.csv for a state fighting on day 0). */
+typedef struct casus_jm_theatre {
+    int ccode;
+    const casus_place *place;
+} casus_jm_theatre;
+
 /* A war at one moment. */
 typedef struct casus_jm_war {
     const casus_attack *openings;   /* the opening attacks; their attackers are side 1, their targets side 2 */
@@ -149,6 +158,8 @@ typedef struct casus_jm_war {
     casus_day day;                  /* the day x is for */
     const int *declared_neutral;    /* states that declared neutrality on or before `day` */
     size_t n_declared_neutral;
+    const casus_jm_theatre *theatres; /* states attacked elsewhere than at home; NULL: none */
+    size_t n_theatres;
 } casus_jm_war;
 
 /* Look-ups for one war start, made once: COW major status, CINC (the latest
@@ -193,8 +204,10 @@ CASUS_EXTERN void casus_jm_rows_free(const casus_jm_data *data, casus_jm_row *ro
 
 /* The attacks of a war under the chain-ganging rule: the opening attacks,
  * then, for each pair of belligerents on opposite sides not already an
- * opening pair, the later entrant attacking the earlier on its home
- * territory.  Writes at most max and returns how many there are. */
+ * opening pair, the later entrant attacking the earlier at the earlier's
+ * theatre in the war (war->theatres), else on its home territory.  Writes at most max and returns how many there are. */
+/* The theatre of a state in the war; NULL: its home territory. */
+CASUS_EXTERN const casus_place *casus_jm_theatre_of(const casus_jm_war *war, int ccode);
 CASUS_EXTERN size_t casus_jm_attacks(const casus_jm_war *war, casus_attack *out, size_t max);
 
 #endif

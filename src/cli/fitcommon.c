@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "casus/data.h"
 #include "casus/fetch.h"
+#include "casus/warplaces.h"
 #include "fitcommon.h"
 
 int cli_load_wars(const char *data_opt, casus_wars **out);
@@ -38,9 +40,18 @@ int cli_fit_env_load(const cli_world_opts *wo, int window, cli_fit_env *env)
         cli_fit_env_free(env);
         return rc;
     }
+    /* Where the attacks on the states fighting on a war's first day took
+     * place (docs/fit.md); without the file, at their home territories. */
+    char ppath[4096];
+    struct stat sb;
+    snprintf(ppath, sizeof ppath, "%s/world/war-places.csv", cli_share_dir(wo->share));
+    if (stat(ppath, &sb) == 0 && casus_war_places_load_file(env->world, ppath, &env->places, &err) != CASUS_OK) {
+        cli_fit_env_free(env);
+        return cli_fail(&err);
+    }
     casus_history_options ho = {.day0_window = window};
     if (casus_history_build(env->world, env->wars, &ho, &env->history, &err) != CASUS_OK ||
-        casus_fit_data_build(env->world, env->history, &env->data, &err) != CASUS_OK) {
+        casus_fit_data_build(env->world, env->history, env->places, &env->data, &err) != CASUS_OK) {
         cli_fit_env_free(env);
         return cli_fail(&err);
     }
@@ -50,6 +61,7 @@ int cli_fit_env_load(const cli_world_opts *wo, int window, cli_fit_env *env)
 void cli_fit_env_free(cli_fit_env *env)
 {
     casus_fit_data_free(env->data);
+    casus_war_places_free(env->places);
     casus_history_free(env->history);
     casus_wars_free(env->wars);
     casus_world_free(env->world);

@@ -10,6 +10,7 @@
 
 #include "casus/fit.h"
 #include "casus/history.h"
+#include "casus/warplaces.h"
 #include "casus/wars.h"
 #include "casus/world.h"
 #include "common.h"
@@ -19,13 +20,14 @@ typedef struct cli_fit_env {
     casus_wars *wars;
     casus_history *history;
     casus_fit_data *data;
+    casus_war_places *places; /* world/war-places.csv of the share directory; NULL without it */
     char data_dir[4096];
     int window;           /* the first-day rule's window, days */
 } cli_fit_env;
 
 /* Loads the world (tables, treaties, COW, ATOP, contiguity, NMC, MID, the
- * dyadic war data), the wars, their histories under the window, and
- * replays them.  Returns an exit code; on failure everything is freed. */
+ * dyadic war data), the wars, their histories under the window, the war
+ * places, and replays them.  Returns an exit code; on failure everything is freed. */
 int cli_fit_env_load(const cli_world_opts *wo, int window, cli_fit_env *env);
 void cli_fit_env_free(cli_fit_env *env);
 

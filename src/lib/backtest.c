@@ -425,7 +425,9 @@ static casus_status forecast_casus(const casus_world *world, const casus_fit_war
                          .horizon = h->length - 1, .trials = o->trials, .seed = o->seed};
     casus_sim *sim = NULL;
     double c0 = cpu_now(cc);
-    casus_status st = casus_sim_compile(world, &sc, params, NULL, nt, &sim, err);
+    /* The openings stay without a place: the theatres give the day-0
+     * states' places, to them and to the attacks of the simulated entrants. */
+    casus_status st = casus__sim_compile_theatres(world, &sc, params, NULL, fw->theatres, fw->n_theatres, nt, &sim, err);
     double c1 = cpu_now(cc);
     *compile_s += c1 - c0;
     uint64_t any = 0;

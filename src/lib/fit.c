@@ -107,6 +107,7 @@ static void free_war(const casus_mem *mem, war_data *w)
     casus__mem_free(mem, w->events, 0);
     casus__mem_free(mem, (void *)w->info.openings, 0);
     casus__mem_free(mem, (void *)w->info.day0_rows, 0);
+    casus__mem_free(mem, (void *)w->info.theatres, 0);
 }
 
 /* The row of a state and side among rows sorted by ccode; NULL when the
@@ -129,7 +130,7 @@ static const casus_jm_row *find_row(const casus_jm_row *rows, size_t n, int ccod
 
 /* Replays one war. */
 static casus_status build_war(const casus_mem *mem, const casus_world *world, const casus_war_history *h,
-                              war_data *out, casus_error *err)
+                              const casus_war_places *places, war_data *out, casus_error *err)
 {
     memset(out, 0, sizeof *out);
     out->info.history = h;
@@ -147,10 +148,26 @@ static casus_status build_war(const casus_mem *mem, const casus_world *world, co
     casus_attack *open = casus__mem_alloc(mem, (h->n_day0 * h->n_day0 + 1) * sizeof *open);
     casus_jm_belligerent *bel = casus__mem_alloc(mem, (nb + 1) * sizeof *bel);
     int *cuts = casus__mem_alloc(mem, (2 * h->n_at_risk + nb + 8) * sizeof *cuts);
-    if (!open || !bel || !cuts) {
+    casus_jm_theatre *th = casus__mem_alloc(mem, (h->n_day0 + 1) * sizeof *th);
+    if (!open || !bel || !cuts || !th) {
+        casus__mem_free(mem, th, 0);
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
+
+    /* Theatres: a state fighting on day 0 is attacked at the war's row for
+     * it that names no attacker, when there is one; rows for later entrants
+     * or for one attacker's attacks are not read, so that the forecast of a
+     * war reads nothing after its first day. */
+    size_t n_th = 0;
+    for (size_t i = 0; i < h->n_day0; i++) {
+        const casus_war_place *row = casus_war_places_find(places, h->war->number, 0, h->belligerents[i].ccode);
+        if (row && row->attacker == 0)
+            th[n_th++] = (casus_jm_theatre){h->belligerents[i].ccode, row->place};
+    }
+    qsort(th, n_th, sizeof *th, cmp_int); /* ccode first */
+    out->info.theatres = th;
+    out->info.n_theatres = n_th;
     if ((st = casus_jm_data_create(world, start, &jd, err)) != CASUS_OK)
         goto done;
 
@@ -164,9 +181,12 @@ static casus_status build_war(const casus_mem *mem, const casus_world *world, co
         if (a->side != s1)
             continue;
         for (size_t j = 0; j < h->n_day0; j++)
-            if (h->belligerents[j].side != s1)
+            if (h->belligerents[j].side != s1) {
+                casus_jm_war tw = {.theatres = th, .n_theatres = n_th};
                 open[n_open++] = (casus_attack){.attacker = a->ccode, .target = h->belligerents[j].ccode,
-                                                .place = NULL, .day = start};
+                                                .place = casus_jm_theatre_of(&tw, h->belligerents[j].ccode),
+                                                .day = start};
+            }
     }
     out->info.openings = open;
     out->info.n_openings = n_open;
@@ -226,7 +246,8 @@ static casus_status build_war(const casus_mem *mem, const casus_world *world, co
         while (n_in < nb && h->belligerents[n_in].offset_lo <= t0)
             n_in++;
         casus_jm_war war = {.openings = out->info.openings, .n_openings = n_open, .belligerents = bel,
-                            .n_belligerents = n_in, .start = start, .day = start + t0};
+                            .n_belligerents = n_in, .start = start, .day = start + t0,
+                            .theatres = out->info.theatres, .n_theatres = out->info.n_theatres};
         casus_jm_row *r = NULL;
         size_t n_r = 0;
         if ((st = casus_jm_rows(jd, &war, &r, &n_r, err)) != CASUS_OK)
@@ -319,8 +340,8 @@ done:
     return st;
 }
 
-casus_status casus_fit_data_build(const casus_world *world, const casus_history *history, casus_fit_data **out,
-                                  casus_error *err)
+casus_status casus_fit_data_build(const casus_world *world, const casus_history *history,
+                                  const casus_war_places *places, casus_fit_data **out, casus_error *err)
 {
     *out = NULL;
     const casus_mem *wmem = casus__world_mem((casus_world *)world);
@@ -337,7 +358,7 @@ casus_status casus_fit_data_build(const casus_world *world, const casus_history 
     }
     memset(d->wars, 0, (n + 1) * sizeof *d->wars);
     for (size_t i = 0; i < n; i++) {
-        casus_status st = build_war(&d->mem, world, casus_history_at(history, i), &d->wars[i], err);
+        casus_status st = build_war(&d->mem, world, casus_history_at(history, i), places, &d->wars[i], err);
         if (st != CASUS_OK) {
             d->n = i;
             casus_fit_data_free(d);

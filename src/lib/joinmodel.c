@@ -536,6 +536,14 @@ static bool is_opener(const casus_jm_war *war, int c)
     return false;
 }
 
+const casus_place *casus_jm_theatre_of(const casus_jm_war *war, int ccode)
+{
+    for (size_t i = 0; war->theatres && i < war->n_theatres; i++)
+        if (war->theatres[i].ccode == ccode)
+            return war->theatres[i].place;
+    return NULL;
+}
+
 size_t casus_jm_attacks(const casus_jm_war *war, casus_attack *out, size_t max)
 {
     size_t n = 0;
@@ -555,7 +563,8 @@ size_t casus_jm_attacks(const casus_jm_war *war, casus_attack *out, size_t max)
             if (is_opener(war, a->ccode) && is_opener(war, b->ccode))
                 continue;
             if (n < max)
-                out[n] = (casus_attack){.attacker = b->ccode, .target = a->ccode, .place = NULL, .day = war->day};
+                out[n] = (casus_attack){.attacker = b->ccode, .target = a->ccode,
+                                        .place = casus_jm_theatre_of(war, a->ccode), .day = war->day};
             n++;
         }
     }
@@ -613,7 +622,7 @@ casus_status casus_jm_rows(const casus_jm_data *d, const casus_jm_war *war, casu
     casus_status st = CASUS_OK;
     for (size_t a = 0; a < n_att && st == CASUS_OK; a++) {
         casus_who_result *res = NULL;
-        st = casus_who(w, &att[a], 0, &res, err);
+        st = casus_who(w, &att[a], CASUS_WHO_ABROAD, &res, err);
         if (st != CASUS_OK)
             break;
         for (size_t f = 0; f < res->n_findings; f++) {

@@ -29,6 +29,8 @@ typedef struct compile_ctx {
     const casus_obligation *ob0; /* the world's obligations */
     size_t n_ob;
     const int32_t *ob_rank; /* per obligation with an obligor among the states: its rank in cmp_ob_order */
+    const casus_jm_theatre *theatres; /* where attacks on these states are evaluated, when not at home */
+    size_t n_theatres;
 } compile_ctx;
 
 typedef struct worker {
@@ -190,9 +192,17 @@ static void *work(void *arg)
             att = (casus_attack){.attacker = o->attacker, .target = o->target, .place = o->place};
         }
         att.day = sim->start + (casus_day)sim->epoch_day[e];
+        unsigned aflags = flags;
+        if (!att.place) {
+            /* A state whose theatre the caller gave is attacked there. */
+            casus_jm_war tw = {.theatres = c->theatres, .n_theatres = c->n_theatres};
+            att.place = casus_jm_theatre_of(&tw, att.target);
+            if (att.place)
+                aflags |= CASUS_WHO_ABROAD;
+        }
         const casus_binding *bd;
         size_t nb;
-        wk->status = casus_who_eval(sim->world, &att, flags, ws, &bd, &nb, &wk->err);
+        wk->status = casus_who_eval(sim->world, &att, aflags, ws, &bd, &nb, &wk->err);
         if (wk->status != CASUS_OK)
             break;
         size_t first = wk->hits.len;
@@ -439,6 +449,13 @@ static double rel_day(const casus_sim *sim, casus_day d)
 
 casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, const casus_jm_params *params,
                                const casus_nuclear *nuclear, unsigned threads, casus_sim **out, casus_error *err)
+{
+    return casus__sim_compile_theatres(w, sc, params, nuclear, NULL, 0, threads, out, err);
+}
+
+casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scenario *sc, const casus_jm_params *params,
+                                         const casus_nuclear *nuclear, const casus_jm_theatre *theatres,
+                                         size_t n_theatres, unsigned threads, casus_sim **out, casus_error *err)
 {
     *out = NULL;
     const casus_mem *wmem = casus__world_mem((casus_world *)w);
@@ -728,7 +745,7 @@ casus_status casus_sim_compile(const casus_world *w, const casus_scenario *sc, c
     }
 
     /* The attacks, evaluated in parallel over slots. */
-    compile_ctx cc = {.sim = sim, .sc = sc};
+    compile_ctx cc = {.sim = sim, .sc = sc, .theatres = theatres, .n_theatres = n_theatres};
     for (size_t i = 0; i < sc->n_events; i++)
         cc.has_treaty_events |= sc->events[i].treaty != NULL;
     cc.n_pair_slots = (size_t)sim->n_epochs * (size_t)n * (size_t)n;

@@ -163,6 +163,15 @@ struct casus_sim {
     bool has_nuclear;
 };
 
+/* casus_sim_compile, with a theatre for some states: every attack on such a
+ * state that the scenario gives no place is evaluated at its theatre (with
+ * CASUS_WHO_ABROAD), not at its home (the back-test's held-out wars;
+ * docs/backtest.md).  theatres may be NULL when n_theatres is 0; it is read
+ * during the call only. */
+CASUS_HIDDEN casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scenario *sc,
+                                                      const casus_jm_params *params, const casus_nuclear *nuclear,
+                                                      const casus_jm_theatre *theatres, size_t n_theatres,
+                                                      unsigned threads, casus_sim **out, casus_error *err);
 CASUS_HIDDEN casus_status casus__sim_scratch_init(const casus_sim *sim, sim_scratch *s, const casus_mem *mem);
 CASUS_HIDDEN void casus__sim_scratch_free(const casus_sim *sim, sim_scratch *s, const casus_mem *mem);
 /* Fills the template: the war after its day-0 events (scratch freshly initialised). */

@@ -26,7 +26,7 @@ Test(fit, likelihood_gradient_and_counts)
     casus_fit_data *d = NULL;
     casus_error err;
     cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK);
-    cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, NULL, &d, &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_fit_data_count(d), 95);
     /* Every one of the 98 later entrants is in the likelihood or counted
      * as unmodelled. */
@@ -254,7 +254,7 @@ static casus_bt_result *backtest_war(const casus_world *w, const char *war_text,
     cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
     cr_assert_eq(casus_wars_load_text(wars, "wars.csv", war_text, strlen(war_text), &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, NULL, &d, &err), CASUS_OK, "%s", err.message);
     /* The default penalty: cross-validated inside the training set. */
     casus_bt_options o = {.war = war, .trials = 200, .seed = 1, .threads = 2, .penalty = -1, .bootstrap = 20};
     cr_assert_eq(casus_bt_run(w, d, &o, &r, &err), CASUS_OK, "%s", err.message);
@@ -380,7 +380,7 @@ Test(fit, backtest_same_bits_for_any_thread_count, .timeout = 900)
     cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
     cr_assert_eq(casus_wars_load_text(wars, "wars.csv", text, strlen(text), &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_fit_data_build(w, h, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, NULL, &d, &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(casus_fit_data_count(d), 12);
     for (int split = 0; split < 2; split++) {
         casus_bt_result *r[2];
