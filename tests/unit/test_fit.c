@@ -14,6 +14,7 @@
 #include "casus/data.h"
 #include "casus/fit.h"
 #include "casus/history.h"
+#include "casus/warplaces.h"
 #include "casus/wars.h"
 #include "testutil.h"
 
@@ -243,7 +244,83 @@ Test(fit, backtest_forecasts_do_not_see_the_held_out_war, .timeout = 600)
     rm_temp_dir(dir);
 }
 
-/* The back-test of one war, in process, on the wars of war_text. */
+/* The shipped world/war-places.csv. */
+static casus_war_places *war_places(const casus_world *w)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/world/war-places.csv", source_dir());
+    casus_war_places *t = NULL;
+    casus_error err;
+    cr_assert_eq(casus_war_places_load_file(w, path, &t, &err), CASUS_OK, "%s", err.message);
+    return t;
+}
+
+/* The theatres of the replay: the war-places rows naming no attacker of
+ * the states fighting on a war's first day, and only those.  The opening
+ * attacks on such a state are evaluated there. */
+Test(fit, theatres_are_the_day0_states_rows)
+{
+    casus_world *w =
+        test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID);
+    casus_wars *wars = test_wars();
+    casus_war_places *places = war_places(w);
+    casus_history *h = NULL;
+    casus_fit_data *d = NULL, *home = NULL;
+    casus_error err;
+    cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK);
+    cr_assert_eq(casus_fit_data_build(w, h, places, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, NULL, &home, &err), CASUS_OK, "%s", err.message);
+    size_t with = 0, opened_abroad = 0;
+    for (size_t i = 0; i < casus_fit_data_count(d); i++) {
+        const casus_fit_war *fw = casus_fit_data_war(d, i);
+        const casus_war_history *wh = fw->history;
+        cr_expect_eq(casus_fit_data_war(home, i)->n_theatres, 0);
+        with += fw->n_theatres;
+        for (size_t k = 0; k < fw->n_theatres; k++) {
+            const casus_jm_theatre *t = &fw->theatres[k];
+            const casus_war_place *row = casus_war_places_find(places, wh->war->number, 0, t->ccode);
+            cr_expect(row && row->attacker == 0 && row->place == t->place, "war %d, state %d", wh->war->number,
+                      t->ccode);
+            bool day0 = false;
+            for (size_t b = 0; b < wh->n_day0; b++)
+                day0 |= wh->belligerents[b].ccode == t->ccode;
+            cr_expect(day0, "war %d: state %d does not fight on day 0", wh->war->number, t->ccode);
+            cr_expect(k == 0 || fw->theatres[k - 1].ccode < t->ccode);
+        }
+        for (size_t k = 0; k < fw->n_openings; k++) {
+            const casus_place *want = NULL;
+            for (size_t q = 0; q < fw->n_theatres; q++)
+                if (fw->theatres[q].ccode == fw->openings[k].target)
+                    want = fw->theatres[q].place;
+            cr_expect(fw->openings[k].place == want);
+            opened_abroad += want != NULL;
+        }
+        /* Every day-0 state with such a row has its theatre. */
+        for (size_t b = 0; b < wh->n_day0; b++) {
+            const casus_war_place *row = casus_war_places_find(places, wh->war->number, 0, wh->belligerents[b].ccode);
+            if (row && row->attacker == 0) {
+                bool found = false;
+                for (size_t q = 0; q < fw->n_theatres; q++)
+                    found |= fw->theatres[q].ccode == wh->belligerents[b].ccode;
+                cr_expect(found, "war %d: state %d has no theatre", wh->war->number, wh->belligerents[b].ccode);
+            }
+        }
+    }
+    cr_expect_gt(with, 0);
+    cr_expect_gt(opened_abroad, 0);
+    /* The Sinai War: Britain and France entered on its third day, so their
+     * rows are not read. */
+    cr_expect_eq(casus_fit_data_war(d, (size_t)casus_fit_data_find(d, 155))->n_theatres, 0);
+    casus_fit_data_free(d);
+    casus_fit_data_free(home);
+    casus_war_places_free(places);
+    casus_history_free(h);
+    casus_wars_free(wars);
+    casus_world_free(w);
+}
+
+/* The back-test of one war, in process, on the wars of war_text, with the
+ * shipped war places. */
 static casus_bt_result *backtest_war(const casus_world *w, const char *war_text, int war)
 {
     casus_wars *wars = NULL;
@@ -253,12 +330,14 @@ static casus_bt_result *backtest_war(const casus_world *w, const char *war_text,
     casus_error err;
     cr_assert_eq(casus_wars_create(&wars, &err), CASUS_OK);
     cr_assert_eq(casus_wars_load_text(wars, "wars.csv", war_text, strlen(war_text), &err), CASUS_OK, "%s", err.message);
+    casus_war_places *places = war_places(w);
     cr_assert_eq(casus_history_build(w, wars, NULL, &h, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_fit_data_build(w, h, NULL, &d, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus_fit_data_build(w, h, places, &d, &err), CASUS_OK, "%s", err.message);
     /* The default penalty: cross-validated inside the training set. */
     casus_bt_options o = {.war = war, .trials = 200, .seed = 1, .threads = 2, .penalty = -1, .bootstrap = 20};
     cr_assert_eq(casus_bt_run(w, d, &o, &r, &err), CASUS_OK, "%s", err.message);
     casus_fit_data_free(d);
+    casus_war_places_free(places);
     casus_history_free(h);
     casus_wars_free(wars);
     return r;

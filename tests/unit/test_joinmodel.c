@@ -116,6 +116,21 @@ Test(joinmodel, chain_ganging_attacks)
     cr_expect(a[1].attacker == 365 && a[1].target == 300);
     cr_expect(a[2].attacker == 255 && a[2].target == 345);
     cr_expect(a[3].attacker == 255 && a[3].target == 365);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_null(a[i].place);
+    /* Austria-Hungary's theatre: the later entrants' attacks on it are
+     * evaluated there; the others stay at home. */
+    casus_place where = {.name = "somewhere"};
+    casus_jm_theatre th[1] = {{300, &where}};
+    war.theatres = th;
+    war.n_theatres = 1;
+    cr_assert_eq(casus_jm_attacks(&war, a, 8), 4);
+    cr_expect(a[1].target == 300 && a[1].place == &where);
+    cr_expect_null(a[0].place); /* the opening keeps its own place */
+    cr_expect_null(a[2].place);
+    cr_expect_null(a[3].place);
+    cr_expect(casus_jm_theatre_of(&war, 300) == &where);
+    cr_expect_null(casus_jm_theatre_of(&war, 345));
 }
 
 /* The features the engine holds for a state after a trial has run to a
