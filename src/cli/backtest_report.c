@@ -215,7 +215,7 @@ static void write_obligations(FILE *fp, const cli_fit_env *env, const casus_fit_
         for (size_t a = 0; a < fw->n_openings; a++) {
             const casus_binding *bs = NULL;
             size_t nb = 0;
-            if (casus_who_eval(env->world, &fw->openings[a], 0, scratch, &bs, &nb, &err) != CASUS_OK)
+            if (casus_who_eval(env->world, &fw->openings[a], CASUS_WHO_ABROAD, scratch, &bs, &nb, &err) != CASUS_OK)
                 continue;
             for (size_t i = 0; i < nb; i++) {
                 const casus_binding *bd = &bs[i];
@@ -259,9 +259,11 @@ static void write_obligations(FILE *fp, const cli_fit_env *env, const casus_fit_
                           "| --- | --- | --- | --- | --- | --- |\n",
                           fp);
                 char b1[12], b2[12], b3[12];
-                fprintf(fp, "| %s on %s | %s | %s | %s | %s | %s |\n", abb(env, fw->openings[a].attacker, b1),
-                        abb(env, fw->openings[a].target, b2), abb(env, bd->obligor, b3), treaty, article,
-                        casus_role_str(bd->role), status);
+                /* An attack on a day-0 state's theatre (docs/fit.md) says where. */
+                const casus_place *at = fw->openings[a].place;
+                fprintf(fp, "| %s on %s%s%s%s | %s | %s | %s | %s | %s |\n", abb(env, fw->openings[a].attacker, b1),
+                        abb(env, fw->openings[a].target, b2), at ? " (in " : "", at ? at->name : "", at ? ")" : "",
+                        abb(env, bd->obligor, b3), treaty, article, casus_role_str(bd->role), status);
                 rows++;
             }
         }
