@@ -117,4 +117,29 @@ static inline const char *bench_share_dir(void)
     return s && *s ? s : CASUS_SOURCE_DIR;
 }
 
+/* The shipped world (world/ tables and treaties/) with the datasets `what`
+ * from dir, finished; exits with the error on failure. */
+static inline casus_world *bench_load_shipped_world(const char *prog, const char *dir, unsigned what)
+{
+    char path[4096];
+    casus_world *w = NULL;
+    casus_error err;
+    casus_status st = casus_world_create(&w, &err);
+    if (st == CASUS_OK)
+        snprintf(path, sizeof path, "%s/world", bench_share_dir()), st = casus_world_load_tables(w, path, &err);
+    if (st == CASUS_OK)
+        snprintf(path, sizeof path, "%s/treaties", bench_share_dir()), st = casus_world_load_treaty_dir(w, path, &err);
+    if (st == CASUS_OK)
+        st = casus_data_load(w, dir, what, &err);
+    if (st == CASUS_OK)
+        st = casus_world_finish(w, &err);
+    if (st != CASUS_OK) {
+        char buf[1024];
+        casus_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "%s: %s\n", prog, buf);
+        exit(1);
+    }
+    return w;
+}
+
 #endif

@@ -19,28 +19,6 @@ static void die(const char *what, const casus_error *err)
     exit(1);
 }
 
-static casus_world *load(const char *dir)
-{
-    char path[4096];
-    casus_world *w = NULL;
-    casus_error err;
-    casus_status st = casus_world_create(&w, &err);
-    if (st == CASUS_OK)
-        snprintf(path, sizeof path, "%s/world", bench_share_dir()), st = casus_world_load_tables(w, path, &err);
-    if (st == CASUS_OK)
-        snprintf(path, sizeof path, "%s/treaties", bench_share_dir()), st = casus_world_load_treaty_dir(w, path, &err);
-    if (st == CASUS_OK)
-        st = casus_data_load(w, dir,
-                             CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC |
-                                 CASUS_DATA_MID | CASUS_DATA_WARS,
-                             &err);
-    if (st == CASUS_OK)
-        st = casus_world_finish(w, &err);
-    if (st != CASUS_OK)
-        die("load", &err);
-    return w;
-}
-
 /* The fits of every training set of --split war; beta of each into out
  * (n * CASUS_JM_FEATURE_COUNT).  Returns the number of fits. */
 static size_t leave_one_out(const casus_fit_data *d, double penalty, unsigned threads, double *out, double *lambda_sum)
@@ -68,7 +46,9 @@ int main(int argc, char **argv)
 {
     char dirbuf[4096];
     const char *dir = bench_data_dir(argc > 1 ? argv[1] : NULL, dirbuf, sizeof dirbuf);
-    casus_world *w = load(dir);
+    casus_world *w = bench_load_shipped_world("bench-fit", dir,
+                                              CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY |
+                                                  CASUS_DATA_NMC | CASUS_DATA_MID | CASUS_DATA_WARS);
     casus_wars *wars = NULL;
     casus_history *h = NULL;
     casus_fit_data *d = NULL;

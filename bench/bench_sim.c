@@ -10,29 +10,6 @@
 #include "casus/scenario.h"
 #include "casus/sim.h"
 
-static casus_world *load(const char *dir)
-{
-    char path[4096];
-    casus_world *w = NULL;
-    casus_error err;
-    casus_status st = casus_world_create(&w, &err);
-    if (st == CASUS_OK)
-        snprintf(path, sizeof path, "%s/world", bench_share_dir()), st = casus_world_load_tables(w, path, &err);
-    if (st == CASUS_OK)
-        snprintf(path, sizeof path, "%s/treaties", bench_share_dir()), st = casus_world_load_treaty_dir(w, path, &err);
-    if (st == CASUS_OK)
-        st = casus_data_load(w, dir,
-                             CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID,
-                             &err);
-    if (st == CASUS_OK)
-        st = casus_world_finish(w, &err);
-    if (st != CASUS_OK) {
-        fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.col, err.message);
-        exit(1);
-    }
-    return w;
-}
-
 /* Philox blocks per second, one thread: the random-number floor. */
 static double philox_floor(void)
 {
@@ -107,7 +84,9 @@ int main(int argc, char **argv)
     char dir[4096], path[4096];
     bench_data_dir(argc > 1 ? argv[1] : NULL, dir, sizeof dir);
     uint64_t trials = argc > 2 ? strtoull(argv[2], NULL, 10) : 1000000;
-    casus_world *w = load(dir);
+    casus_world *w = bench_load_shipped_world("bench-sim", dir,
+                                              CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY |
+                                                  CASUS_DATA_NMC | CASUS_DATA_MID);
     casus_jm_params p;
     casus_error err;
     snprintf(path, sizeof path, "%s/params/default.params", bench_share_dir());
