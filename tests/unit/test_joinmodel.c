@@ -135,7 +135,13 @@ Test(joinmodel, chain_ganging_attacks)
 
 /* The features the engine holds for a state after a trial has run to a
  * day equal the reference casus_jm_rows computes from the same war. */
-static void engine_equals_reference(bool data, const char *text, int trials)
+/* A theatre for the reference and the engine: a state (ccode) and a place id. */
+typedef struct theatre_spec {
+    int ccode;
+    const char *place;
+} theatre_spec;
+
+static void engine_equals_reference_at(bool data, const char *text, int trials, const theatre_spec *ts, size_t n_ts)
 {
     casus_world *w = test_world_tables();
     casus_error err;
@@ -172,8 +178,14 @@ static void engine_equals_reference(bool data, const char *text, int trials)
     p.beta[CASUS_JM_MAJOR] = 0.45;
     p.beta[CASUS_JM_PLEDGE_OTHER] = -0.5;
     p.beta[CASUS_JM_OBLIG_ATOP] = 0.3;
+    casus_jm_theatre th[4];
+    cr_assert_leq(n_ts, 4);
+    for (size_t i = 0; i < n_ts; i++) {
+        th[i] = (casus_jm_theatre){ts[i].ccode, casus_world_place_find(w, ts[i].place)};
+        cr_assert_not_null(th[i].place, "%s", ts[i].place);
+    }
     casus_sim *sim = NULL;
-    cr_assert_eq(casus_sim_compile(w, sc, &p, NULL, 1, &sim, &err), CASUS_OK, "%s", err.message);
+    cr_assert_eq(casus__sim_compile_theatres(w, sc, &p, NULL, th, n_ts, 1, &sim, &err), CASUS_OK, "%s", err.message);
     casus_jm_data *jd = NULL;
     cr_assert_eq(casus_jm_data_create(w, sc->start, &jd, &err), CASUS_OK);
     int compared = 0, with_oblig = 0, with_contig = 0;
@@ -187,10 +199,14 @@ static void engine_equals_reference(bool data, const char *text, int trials)
         for (size_t i = 0; i < ne; i++)
             if (e[i].day < until)
                 b[nb++] = (casus_jm_belligerent){e[i].ccode, e[i].side, sc->start + (casus_day)e[i].day};
+        casus_jm_war war = {.openings = NULL, .n_openings = 1, .belligerents = b, .n_belligerents = nb,
+                            .start = sc->start, .day = sc->start + (casus_day)until, .theatres = th,
+                            .n_theatres = n_ts};
         casus_attack open = {.attacker = sc->attacks[0].attacker, .target = sc->attacks[0].target,
-                             .place = sc->attacks[0].place, .day = sc->start};
-        casus_jm_war war = {.openings = &open, .n_openings = 1, .belligerents = b, .n_belligerents = nb,
-                            .start = sc->start, .day = sc->start + (casus_day)until};
+                             .place = sc->attacks[0].place ? sc->attacks[0].place
+                                                           : casus_jm_theatre_of(&war, sc->attacks[0].target),
+                             .day = sc->start};
+        war.openings = &open;
         casus_jm_row *rows = NULL;
         size_t nr = 0;
         cr_assert_eq(casus_jm_rows(jd, &war, &rows, &nr, &err), CASUS_OK, "%s", err.message);
@@ -228,6 +244,11 @@ static void engine_equals_reference(bool data, const char *text, int trials)
     casus_world_free(w);
 }
 
+static void engine_equals_reference(bool data, const char *text, int trials)
+{
+    engine_equals_reference_at(data, text, trials, NULL, 0);
+}
+
 Test(joinmodel, engine_features_equal_reference, .timeout = 120)
 {
     engine_equals_reference(false, "scenario t\ntitle \"t\"\nsource S1 \"x\"\nhorizon 365 days\n"
@@ -240,4 +261,16 @@ Test(joinmodel, engine_features_equal_reference_1914, .timeout = 300)
 {
     engine_equals_reference(true, "scenario t\ntitle \"t\"\nsource S1 \"x\"\nhorizon 365 days\n"
                                   "attack AUH YUG on 1914-07-28 source S1\n", 12);
+}
+
+/* With theatres (the back-test's): the United States' forces attacked in
+ * Kursk oblast (NATO's Article 6 area), Russia's in Greenland, by the
+ * opening attack and by every later entrant; the engine's features still
+ * equal the reference's. */
+Test(joinmodel, engine_features_equal_reference_with_theatres, .timeout = 120)
+{
+    const theatre_spec ts[] = {{2, "kursk"}, {365, "greenland"}};
+    engine_equals_reference_at(false, "scenario t\ntitle \"t\"\nsource S1 \"x\"\nhorizon 365 days\n"
+                                      "attack RUS USA on 2025-03-01 source S1\n",
+                               40, ts, 2);
 }
