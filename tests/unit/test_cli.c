@@ -330,7 +330,7 @@ Test(cli, simulate_threads_same_bytes, .timeout = 300)
     const char *keys[] = {"\"scenario\"", "\"trials\": 3000", "\"seed\": 20240806", "\"states\"", "\"p_join\"",
                           "\"p_side1\"", "\"p_side2\"", "\"p_by_day\"", "\"ci95\"", "\"entry_day_quartiles\"",
                           "\"top_obligation\"", "\"war_size\"", "\"p_major_vs_major\"", "\"p_nuclear_opposed\"",
-                          "\"timeline\"", "\"rus-prk-2024\""};
+                          "\"timeline\"", "\"csto-1992\""};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         cr_expect(strstr(a.out, keys[i]) != NULL, "no %s in the JSON", keys[i]);
     run_free(&a);
