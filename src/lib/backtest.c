@@ -609,10 +609,6 @@ typedef struct fold_slot {
     baselines b;
     size_t *test;         /* the wars it scores */
     size_t n_test;
-    /* its forecasts */
-    casus_status fst;
-    casus_error ferr;
-    double compile_s, trials_s; /* CPU time */
 } fold_slot;
 
 typedef struct fold_plan {
@@ -684,36 +680,43 @@ static void fit_fold(void *ud, size_t f)
 }
 
 
+/* One forecast: a fold's held-out war, with its own CPU times and error. */
+typedef struct forecast_job {
+    const fold_slot *fold;
+    size_t war;
+    casus_status st;
+    casus_error err;
+    double compile_s, trials_s; /* CPU time */
+} forecast_job;
+
 typedef struct forecast_plan {
     const casus_world *world;
     const casus_fit_data *data;
     const casus_bt_options *o;
     war_pairs *wp;
-    fold_slot *folds;
-    const size_t *order;  /* the folds to forecast, longest first */
-    unsigned inner;       /* threads for a fold's compile and trials */
+    forecast_job *jobs;   /* in fold order, each fold's wars in its order */
+    const size_t *order;  /* the jobs, longest first */
+    unsigned inner;       /* threads for a job's compile and trials */
     cpu_clock clock;
     bool *tested;
     double *war_p_any;
 } forecast_plan;
 
-static void forecast_fold(void *ud, size_t k)
+static void forecast_war(void *ud, size_t k)
 {
     const forecast_plan *p = ud;
-    fold_slot *fs = &p->folds[p->order[k]];
-    casus_error_clear(&fs->ferr);
+    forecast_job *j = &p->jobs[p->order[k]];
+    const fold_slot *fs = j->fold;
+    size_t i = j->war;
+    casus_error_clear(&j->err);
     casus_jm_params params;
     memset(&params, 0, sizeof params);
     memcpy(params.beta, fs->fit.beta, sizeof params.beta);
     memcpy(params.se, fs->fit.se, sizeof params.se);
-    fs->fst = CASUS_OK;
-    for (size_t t = 0; t < fs->n_test && fs->fst == CASUS_OK; t++) {
-        size_t i = fs->test[t];
-        forecast_baselines(&fs->b, &p->wp[i]);
-        fs->fst = forecast_casus(p->world, casus_fit_data_war(p->data, i), &params, p->o, p->inner, &p->clock, &p->wp[i],
-                                 &p->war_p_any[i], &fs->compile_s, &fs->trials_s, &fs->ferr);
-        p->tested[i] = true;
-    }
+    forecast_baselines(&fs->b, &p->wp[i]);
+    j->st = forecast_casus(p->world, casus_fit_data_war(p->data, i), &params, p->o, p->inner, &p->clock, &p->wp[i],
+                           &p->war_p_any[i], &j->compile_s, &j->trials_s, &j->err);
+    p->tested[i] = true;
 }
 
 casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, const casus_bt_options *opts,
@@ -782,13 +785,19 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         if (!r->fits)
             st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     }
-    /* The forecasts: the folds' held-out wars, several folds at once (each
-     * compiling and running its trials on one thread), the longest first so
-     * that none starts last; a single fold compiles and runs its trials on
-     * all the threads.  Each writes its own wars' forecasts and its slot. */
-    size_t *order = calloc(n_folds + 1, sizeof *order);
-    double *cost = calloc(n_folds + 1, sizeof *cost);
-    if (st == CASUS_OK && (!order || !cost))
+    /* The forecasts: one job per held-out war of each fold, several at once
+     * (each compiling and running its trials on one thread), the longest
+     * first so that none starts last; a single job compiles and runs its
+     * trials on all the threads.  Each writes its own war's forecasts and
+     * its job; the CPU times and errors are gathered in fold order. */
+    size_t n_jobs = 0;
+    for (size_t f = 0; f < n_folds; f++)
+        if (plan.folds[f].needed)
+            n_jobs += plan.folds[f].n_test;
+    forecast_job *jobs = calloc(n_jobs + 1, sizeof *jobs);
+    size_t *order = calloc(n_jobs + 1, sizeof *order);
+    double *cost = calloc(n_jobs + 1, sizeof *cost);
+    if (st == CASUS_OK && (!jobs || !order || !cost))
         st = casus_error_set(err, CASUS_NOMEM, NULL, 0, 0, "out of memory");
     size_t n_order = 0;
     for (size_t f = 0; f < n_folds && st == CASUS_OK; f++) {
@@ -799,39 +808,46 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
         bf->fit = fs->fit;
         bf->held_out = o.split == CASUS_BT_SPLIT_WAR ? casus_fit_data_war(data, f)->history->war->number : 0;
         bf->era = o.split == CASUS_BT_SPLIT_ERA ? (int)f + 1 : 0;
-        /* the work grows with a war's days and states at risk */
-        double c = 0;
-        for (size_t k = 0; k < fs->n_test; k++)
-            c += (double)casus_fit_data_war(data, fs->test[k])->history->length * (double)(wp[fs->test[k]].n + 1);
-        size_t at = n_order++;
-        while (at > 0 && cost[at - 1] < c) {
-            order[at] = order[at - 1];
-            cost[at] = cost[at - 1];
-            at--;
+        for (size_t t = 0; t < fs->n_test; t++) {
+            size_t i = fs->test[t];
+            /* the work grows with a war's days and states at risk */
+            double c = (double)casus_fit_data_war(data, i)->history->length * (double)(wp[i].n + 1);
+            size_t at = n_order++;
+            jobs[at] = (forecast_job){.fold = fs, .war = i};
+            size_t pos = at;
+            while (pos > 0 && cost[pos - 1] < c) {
+                order[pos] = order[pos - 1];
+                cost[pos] = cost[pos - 1];
+                pos--;
+            }
+            order[pos] = at;
+            cost[pos] = c;
         }
-        order[at] = f;
-        cost[at] = c;
     }
     if (st == CASUS_OK) {
         unsigned workers = n_order < threads ? (unsigned)n_order : threads;
-        forecast_plan fp = {.world = world, .data = data, .o = &o, .wp = wp, .folds = plan.folds, .order = order,
+        forecast_plan fp = {.world = world, .data = data, .o = &o, .wp = wp, .jobs = jobs, .order = order,
                             .inner = workers > 1 ? 1 : threads, .clock = {.own = workers > 1}, .tested = tested,
                             .war_p_any = war_p_any};
-        casus__parallel_for(workers, n_order, forecast_fold, &fp);
-        for (size_t f = 0; f < n_folds; f++) {
-            fold_slot *fs = &plan.folds[f];
-            if (!fs->needed)
-                continue;
-            r->compile_seconds += fs->compile_s;
-            r->sim_seconds += fs->trials_s;
-            if (st == CASUS_OK && fs->fst != CASUS_OK) {
-                st = fs->fst;
-                if (err)
-                    *err = fs->ferr;
+        casus__parallel_for(workers, n_order, forecast_war, &fp);
+        /* Fold by fold, as the folds' own sums. */
+        for (size_t k = 0; k < n_order;) {
+            double compile_s = 0, trials_s = 0;
+            const fold_slot *fs = jobs[k].fold;
+            for (; k < n_order && jobs[k].fold == fs; k++) {
+                compile_s += jobs[k].compile_s;
+                trials_s += jobs[k].trials_s;
+                if (st == CASUS_OK && jobs[k].st != CASUS_OK) {
+                    st = jobs[k].st;
+                    if (err)
+                        *err = jobs[k].err;
+                }
             }
+            r->compile_seconds += compile_s;
+            r->sim_seconds += trials_s;
         }
     }
-    free(order), free(cost);
+    free(jobs), free(order), free(cost);
     r->fit_wall_seconds = w1 - w0;
     r->sim_wall_seconds = wall_now() - w1;
     for (size_t f = 0; f < n_folds; f++)
