@@ -20,7 +20,7 @@ int cmd_backtest(int argc, char **argv);
 const char cmd_backtest_usage[] =
     "Usage: casus backtest [--split war|era] [--war N] [--trials N] [--seed S] [--threads T]\n"
     "                      [--penalty L|cv] [--window DAYS] [--format text|json] [--output FILE]\n"
-    "                      [--report DIR] [--data DIR] [--share DIR]\n"
+    "                      [--war-places FILE|none] [--report DIR] [--data DIR] [--share DIR]\n"
     "\n"
     "Scores the join model on wars it was not fitted to.  --split war (default):\n"
     "each war is held out and the model fitted on the other 94; --split era: the\n"
@@ -45,6 +45,10 @@ const char cmd_backtest_usage[] =
     "      --penalty L|cv     the fits' L2 penalty (default cv: cross-validated\n"
     "                         inside each training set, the held-out war in no fold)\n"
     "      --window DAYS      first-day rule: entrants within DAYS count as day 0\n"
+    "      --war-places F     where the attacks on the first day's states took place,\n"
+    "                         when not on the territory of the state attacked\n"
+    "                         (default: world/war-places.csv of the share\n"
+    "                         directory); none: every attack at the target's home\n"
     "  -f, --format FMT       text (default) or json\n"
     "  -o, --output FILE      write there (atomically) instead of standard output\n"
     "      --report DIR       also write a Markdown report with figures (SVG, PNG) into\n"
@@ -55,7 +59,7 @@ const char cmd_backtest_usage[] =
     "More: docs/backtest.md.  Example:\n"
     "  casus backtest --war 175 --trials 1000\n";
 
-enum { OPT_SPLIT = 256, OPT_WAR, OPT_TRIALS, OPT_SEED, OPT_THREADS, OPT_PENALTY, OPT_WINDOW, OPT_REPORT };
+enum { OPT_SPLIT = 256, OPT_WAR, OPT_TRIALS, OPT_SEED, OPT_THREADS, OPT_PENALTY, OPT_WINDOW, OPT_REPORT, OPT_WAR_PLACES };
 
 static json_t *num(double v)
 {
@@ -214,13 +218,14 @@ int cmd_backtest(int argc, char **argv)
         {"trials", required_argument, NULL, OPT_TRIALS},   {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS}, {"penalty", required_argument, NULL, OPT_PENALTY},
         {"window", required_argument, NULL, OPT_WINDOW},   {"report", required_argument, NULL, OPT_REPORT},
+        {"war-places", required_argument, NULL, OPT_WAR_PLACES},
         CLI_LONGOPT_FORMAT,
         CLI_LONGOPT_OUTPUT,                                CLI_LONGOPT_DATA,
         CLI_LONGOPT_SHARE,                                 CLI_LONGOPT_TREATIES,
         CLI_LONGOPT_HELP,                                  CLI_LONGOPT_END};
     cli_world_opts wo = {0};
     casus_bt_options bo = {.penalty = DEFAULT_PENALTY, .trials = 10000, .seed = 1};
-    const char *output = NULL, *report_dir = NULL;
+    const char *output = NULL, *report_dir = NULL, *places_opt = NULL;
     int format = CASUS_FORMAT_TEXT, c, window = 0;
     optind = 1;
     opterr = 0;
@@ -285,6 +290,7 @@ int cmd_backtest(int argc, char **argv)
             break;
         case 'o': output = optarg; break;
         case OPT_REPORT: report_dir = optarg; break;
+        case OPT_WAR_PLACES: places_opt = optarg; break;
         case 'h': fputs(cmd_backtest_usage, stdout); return EXIT_OK;
         default:
             if (cli_world_option(c, optarg, &wo))
@@ -301,7 +307,7 @@ int cmd_backtest(int argc, char **argv)
         return EXIT_USAGE;
     clock_t t0 = clock();
     cli_fit_env env;
-    int rc = cli_fit_env_load(&wo, window, &env);
+    int rc = cli_fit_env_load(&wo, window, places_opt, &env);
     if (rc != EXIT_OK) {
         cli_report_abort(&rep);
         return rc;

@@ -12,7 +12,8 @@ int cmd_fit(int argc, char **argv);
 
 const char cmd_fit_usage[] =
     "Usage: casus fit [--wars LIST | --exclude-war N | --from Y --to Y] [--penalty L]\n"
-    "                 [--threads T] [--window DAYS] [--output FILE] [--data DIR] [--share DIR]\n"
+    "                 [--threads T] [--window DAYS] [--war-places FILE|none] [--output FILE]\n"
+    "                 [--data DIR] [--share DIR]\n"
     "\n"
     "Fits the join model (the hazard of each state joining each side of a war,\n"
     "h = exp(beta . x)) to the COW inter-state wars by maximum likelihood: every\n"
@@ -32,6 +33,10 @@ const char cmd_fit_usage[] =
     "                         the same bytes for any T)\n"
     "      --window DAYS      first-day rule: entrants within DAYS of the first day\n"
     "                         fight on day 0 (default 0)\n"
+    "      --war-places F     where the attacks on the first day's states took place,\n"
+    "                         when not on the territory of the state attacked\n"
+    "                         (default: world/war-places.csv of the share\n"
+    "                         directory); none: every attack at the target's home\n"
     "  -o, --output FILE      write there (atomically) instead of standard output\n"
     "      --data DIR         the data directory (ATOP 5.1, COW)\n"
     "      --share DIR, --treaties DIR  as for 'casus who'\n"
@@ -41,7 +46,7 @@ const char cmd_fit_usage[] =
     "More: docs/fit.md.  Example:\n"
     "  casus fit --wars 100-139 --penalty 30\n";
 
-enum { OPT_WARS = 256, OPT_EXCLUDE, OPT_FROM, OPT_TO, OPT_PENALTY, OPT_WINDOW, OPT_THREADS };
+enum { OPT_WARS = 256, OPT_EXCLUDE, OPT_FROM, OPT_TO, OPT_PENALTY, OPT_WINDOW, OPT_THREADS, OPT_WAR_PLACES };
 
 static int int_arg(const char *s, long lo, long hi, const char *what, long *out)
 {
@@ -59,12 +64,12 @@ int cmd_fit(int argc, char **argv)
         {"wars", required_argument, NULL, OPT_WARS},       {"exclude-war", required_argument, NULL, OPT_EXCLUDE},
         {"from", required_argument, NULL, OPT_FROM},       {"to", required_argument, NULL, OPT_TO},
         {"penalty", required_argument, NULL, OPT_PENALTY}, {"window", required_argument, NULL, OPT_WINDOW},
-        {"threads", required_argument, NULL, OPT_THREADS},
+        {"threads", required_argument, NULL, OPT_THREADS}, {"war-places", required_argument, NULL, OPT_WAR_PLACES},
         CLI_LONGOPT_OUTPUT,                                CLI_LONGOPT_DATA,
         CLI_LONGOPT_SHARE,                                 CLI_LONGOPT_TREATIES,
         CLI_LONGOPT_HELP,                                  CLI_LONGOPT_END};
     cli_world_opts wo = {0};
-    const char *output = NULL, *wars_list = NULL;
+    const char *output = NULL, *wars_list = NULL, *places_opt = NULL;
     long exclude = 0, from = 0, to = 0, window = 0, threads = 1;
     double penalty = -1;
     int c, rc;
@@ -101,6 +106,7 @@ int cmd_fit(int argc, char **argv)
             break;
         }
         case 'o': output = optarg; break;
+        case OPT_WAR_PLACES: places_opt = optarg; break;
         case 'h': fputs(cmd_fit_usage, stdout); return EXIT_OK;
         default:
             if (cli_world_option(c, optarg, &wo))
@@ -116,7 +122,7 @@ int cmd_fit(int argc, char **argv)
         return cli_usage_error("fit", "--from %ld is after --to %ld", from, to);
 
     cli_fit_env env;
-    if ((rc = cli_fit_env_load(&wo, (int)window, &env)) != EXIT_OK)
+    if ((rc = cli_fit_env_load(&wo, (int)window, places_opt, &env)) != EXIT_OK)
         return rc;
     size_t nw = casus_fit_data_count(env.data), n_train = 0;
     size_t *train = NULL;

@@ -292,7 +292,7 @@ int cmd_reliability(int argc, char **argv)
     casus_wars *wars = NULL;
     casus_reliability *rel = NULL;
     casus_war_places *places = NULL;
-    char dir[4096], ppath[4096];
+    char dir[4096];
     if ((rc = cli_load_world_data(&wo, CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_WARS, "reliability", dir, sizeof dir,
                                   &world, &err)) != EXIT_OK)
         return rc;
@@ -300,17 +300,9 @@ int cmd_reliability(int argc, char **argv)
         goto done;
     /* Where the attacks took place: the file given, or the shipped table
      * when it is there; "none": every attack at the target's home. */
-    struct stat sb;
-    snprintf(ppath, sizeof ppath, "%s/world/war-places.csv", cli_share_dir(wo.share));
-    if (places_opt && strcmp(places_opt, "none") != 0)
-        snprintf(ppath, sizeof ppath, "%s", places_opt);
-    if ((!places_opt || strcmp(places_opt, "none") != 0) && (places_opt || stat(ppath, &sb) == 0)) {
-        if (casus_war_places_load_file(world, ppath, &places, &err) != CASUS_OK) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-        ro.places = places;
-    }
+    if ((rc = cli_load_war_places(world, wo.share, places_opt, &places)) != EXIT_OK)
+        goto done;
+    ro.places = places;
     if (casus_reliability_build(world, wars, &ro, &rel, &err) != CASUS_OK) {
         rc = cli_fail(&err);
         goto done;

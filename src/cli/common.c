@@ -107,6 +107,24 @@ const char *cli_share_dir(const char *opt)
     return CASUS_INSTALL_SHARE;
 }
 
+int cli_load_war_places(const casus_world *world, const char *share, const char *opt, casus_war_places **out)
+{
+    *out = NULL;
+    if (opt && strcmp(opt, "none") == 0)
+        return EXIT_OK;
+    char path[4096];
+    struct stat sb;
+    if (opt)
+        snprintf(path, sizeof path, "%s", opt);
+    else if (snprintf(path, sizeof path, "%s/world/war-places.csv", cli_share_dir(share)), stat(path, &sb) != 0)
+        return EXIT_OK;
+    casus_error err;
+    casus_error_clear(&err);
+    if (casus_war_places_load_file(world, path, out, &err) != CASUS_OK)
+        return cli_fail(&err);
+    return EXIT_OK;
+}
+
 int cli_load_world_data(const cli_world_opts *opts, unsigned data, const char *need_data, char *dir, size_t dir_size,
                         casus_world **out, casus_error *err)
 {

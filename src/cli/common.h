@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "casus/error.h"
+#include "casus/warplaces.h"
 #include "casus/world.h"
 
 /* Exit codes (documented in casus(1)). */
@@ -62,6 +63,11 @@ bool cli_world_option(int c, const char *arg, cli_world_opts *opts);
 
 /* Finds the directory holding world/ and treaties/. */
 const char *cli_share_dir(const char *opt);
+/* The war places of --war-places opt: the file given; "none": none (every
+ * attack at the target's home); NULL: world/war-places.csv of the share
+ * directory when it is there, else none.  *out is NULL for none.  Returns
+ * an exit code (a bad file: its file:line:col message, 2). */
+int cli_load_war_places(const casus_world *world, const char *share, const char *opt, casus_war_places **out);
 /* Loads tables, treaties (and COW and ATOP when found) and finishes the world. */
 int cli_load_world(const cli_world_opts *opts, casus_world **world, casus_error *err);
 /* The same with the datasets data (CASUS_DATA_* bits).  need_data NULL:

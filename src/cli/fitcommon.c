@@ -21,10 +21,11 @@ static const char *const fit_files[] = {
     "atop/atop5_1m.csv",      "cow/MIDA_5.0.csv",     "cow/MIDB_5.0.csv",   "cow/directed_dyadic_war.csv",
 };
 
-int cli_fit_env_load(const cli_world_opts *wo, int window, cli_fit_env *env)
+int cli_fit_env_load(const cli_world_opts *wo, int window, const char *places_opt, cli_fit_env *env)
 {
     memset(env, 0, sizeof *env);
     env->window = window;
+    env->places_opt = places_opt;
     casus_error err;
     casus_error_clear(&err);
     int rc = cli_load_world_data(wo,
@@ -41,13 +42,12 @@ int cli_fit_env_load(const cli_world_opts *wo, int window, cli_fit_env *env)
         return rc;
     }
     /* Where the attacks on the states fighting on a war's first day took
-     * place (docs/fit.md); without the file, at their home territories. */
-    char ppath[4096];
-    struct stat sb;
-    snprintf(ppath, sizeof ppath, "%s/world/war-places.csv", cli_share_dir(wo->share));
-    if (stat(ppath, &sb) == 0 && casus_war_places_load_file(env->world, ppath, &env->places, &err) != CASUS_OK) {
+     * place (docs/fit.md): --war-places, or the shipped table when it is
+     * there; "none" or without the file, at their home territories. */
+    rc = cli_load_war_places(env->world, wo->share, places_opt, &env->places);
+    if (rc != EXIT_OK) {
         cli_fit_env_free(env);
-        return cli_fail(&err);
+        return rc;
     }
     casus_history_options ho = {.day0_window = window};
     if (casus_history_build(env->world, env->wars, &ho, &env->history, &err) != CASUS_OK ||
@@ -158,8 +158,11 @@ int cli_fit_provenance(const cli_fit_env *env, const size_t *wars, size_t n_wars
         for (size_t i = 0; i < n_wars; i++)
             th += casus_fit_data_war(env->data, wars ? wars[i] : i)->n_theatres;
         if (env->places)
-            n = add(buf, size, n, "places: attacks on %zu day-0 states at their rows of world/war-places.csv, "
-                                  "every other attack at the target's home\n", th);
+            n = add(buf, size, n, "places: attacks on %zu day-0 states at their rows of %s, "
+                                  "every other attack at the target's home\n",
+                    th, env->places_opt ? env->places_opt : "world/war-places.csv");
+        else if (env->places_opt)
+            n = add(buf, size, n, "places: every attack at the target's home (--war-places none)\n");
         else
             n = add(buf, size, n, "places: every attack at the target's home (no world/war-places.csv)\n");
     }

@@ -20,15 +20,18 @@ typedef struct cli_fit_env {
     casus_wars *wars;
     casus_history *history;
     casus_fit_data *data;
-    casus_war_places *places; /* world/war-places.csv of the share directory; NULL without it */
+    casus_war_places *places; /* --war-places, or world/war-places.csv of the share directory; NULL: none */
+    const char *places_opt;   /* --war-places as given; NULL: the share directory's */
     char data_dir[4096];
     int window;           /* the first-day rule's window, days */
 } cli_fit_env;
 
 /* Loads the world (tables, treaties, COW, ATOP, contiguity, NMC, MID, the
  * dyadic war data), the wars, their histories under the window, the war
- * places, and replays them.  Returns an exit code; on failure everything is freed. */
-int cli_fit_env_load(const cli_world_opts *wo, int window, cli_fit_env *env);
+ * places (places_opt: --war-places FILE|none, NULL for the share
+ * directory's), and replays them.  Returns an exit code; on failure
+ * everything is freed. */
+int cli_fit_env_load(const cli_world_opts *wo, int window, const char *places_opt, cli_fit_env *env);
 void cli_fit_env_free(cli_fit_env *env);
 
 /* Parses "1,7,106" or ranges "100-110" into war indices of env's data;

@@ -149,6 +149,44 @@ Test(fit, shipped_fit_is_the_full_fit, .timeout = 600)
     rm_temp_dir(dir);
 }
 
+/* --war-places: none puts every attack at the target's home, which the
+ * fit's places: line says; a bad table is refused by fit and backtest with
+ * its line and column, exit 2, nothing written. */
+Test(fit, command_war_places, .timeout = 600)
+{
+    char *dir = make_temp_dir(), out[4200], path[4200];
+    snprintf(out, sizeof out, "%s/a.params", dir);
+    expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-20", "--penalty", "3", "--output", out, NULL);
+    size_t n;
+    char *a = slurp(out, &n);
+    cr_assert_not_null(a);
+    cr_expect(strstr(a, "at their rows of world/war-places.csv"), "%s", a);
+    free(a);
+    expect_casus_exit(0, "fit", "--data", test_data_dir(), "--wars", "1-20", "--penalty", "3", "--war-places", "none",
+                      "--output", out, NULL);
+    a = slurp(out, &n);
+    cr_assert_not_null(a);
+    cr_expect(strstr(a, "places: every attack at the target's home (--war-places none)"), "%s", a);
+    cr_expect_null(strstr(a, "world/war-places.csv"), "%s", a);
+    free(a);
+    unlink(out);
+
+    snprintf(path, sizeof path, "%s/bad-war-places.csv", dir);
+    const char *bad = "war,attacker,target,place,source\n202,,UKG,atlantis,s\n";
+    cr_assert_eq(spit(path, bad, strlen(bad)), 0);
+    const char *cmds[] = {"fit", "backtest"};
+    for (int k = 0; k < 2; k++) {
+        run_result r = run_casus(cmds[k], "--data", test_data_dir(), "--war-places", path, "--output", out, NULL);
+        cr_expect_eq(r.status, 2, "%s", cmds[k]);
+        cr_expect(strstr(r.err, "bad-war-places.csv:2:10: unknown place 'atlantis'"), "%s: %s", cmds[k], r.err);
+        char *written = slurp(out, &n);
+        cr_expect_null(written, "%s: nothing written", cmds[k]);
+        free(written);
+        run_free(&r);
+    }
+    rm_temp_dir(dir);
+}
+
 /* text with the first `from` replaced by `to` (a new string). */
 static char *replace_once(const char *text, const char *from, const char *to)
 {
