@@ -114,10 +114,13 @@ int cli_load_war_places(const casus_world *world, const char *share, const char 
         return EXIT_OK;
     char path[4096];
     struct stat sb;
-    if (opt)
+    if (opt) {
         snprintf(path, sizeof path, "%s", opt);
-    else if (snprintf(path, sizeof path, "%s/world/war-places.csv", cli_share_dir(share)), stat(path, &sb) != 0)
-        return EXIT_OK;
+    } else {
+        snprintf(path, sizeof path, "%s/world/war-places.csv", cli_share_dir(share));
+        if (stat(path, &sb) != 0)
+            return EXIT_OK;
+    }
     casus_error err;
     casus_error_clear(&err);
     if (casus_war_places_load_file(world, path, out, &err) != CASUS_OK)
