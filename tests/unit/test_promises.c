@@ -39,19 +39,27 @@ static char *treaty_with_conditions(int n, bool failing)
 
 /* ---- the limit on conditions -------------------------------------------- */
 
-Test(promises, every_condition_up_to_the_limit_is_evaluated)
+/* Loads the treaty text into w, finishes it, and asks who owes what when
+ * Russia attacks Canada on 2020-01-01; the answer must hold one finding. */
+static casus_who_result *russia_attacks_canada(casus_world *w, const char *name, const char *text)
 {
-    /* The last condition, the limit's own, fails: the obligation must fail. */
-    casus_world *w = test_world_tables();
     casus_error err;
-    char *text = treaty_with_conditions(CASUS_MAX_RULE_CONDITIONS - 1, true);
-    cr_assert_eq(casus_world_load_treaty_text(w, "many.treaty", text, strlen(text), &err), CASUS_OK,
-                 "%s:%d:%d: %s", err.file, err.line, err.col, err.message);
+    cr_assert_eq(casus_world_load_treaty_text(w, name, text, strlen(text), &err), CASUS_OK, "%s:%d:%d: %s",
+                 err.file, err.line, err.col, err.message);
     cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
     casus_attack a = {.attacker = 365, .target = 20, .day = casus_day_from_ymd(2020, 1, 1)};
     casus_who_result *r = NULL;
     cr_assert_eq(casus_who(w, &a, CASUS_WHO_ALL, &r, &err), CASUS_OK, "%s", err.message);
     cr_assert_eq(r->n_findings, 1);
+    return r;
+}
+
+Test(promises, every_condition_up_to_the_limit_is_evaluated)
+{
+    /* The last condition, the limit's own, fails: the obligation must fail. */
+    casus_world *w = test_world_tables();
+    char *text = treaty_with_conditions(CASUS_MAX_RULE_CONDITIONS - 1, true);
+    casus_who_result *r = russia_attacks_canada(w, "many.treaty", text);
     const casus_finding *f = &r->findings[0];
     cr_expect_eq(f->obligation->n_conds, CASUS_MAX_RULE_CONDITIONS);
     cr_expect_eq(f->status, CASUS_FAILED, "a failing condition at the limit was not evaluated");
@@ -70,7 +78,6 @@ Test(promises, every_condition_up_to_the_limit_is_evaluated)
 Test(promises, trace_details_are_never_cut)
 {
     casus_world *w = test_world_tables();
-    casus_error err;
     char cond[901];
     memset(cond, 'w', sizeof cond - 1);
     cond[sizeof cond - 1] = '\0';
@@ -84,13 +91,7 @@ Test(promises, trace_details_are_never_cut)
              "article 1\n  text paraphrase S1\n  > x\n  rule defense\n    owed-by each\n    owed-to others\n"
              "    trigger armed-attack\n    timing immediate\n    undecidable \"%s\"\n    adversary one-of %s\n",
              cond, states);
-    cr_assert_eq(casus_world_load_treaty_text(w, "long.treaty", text, strlen(text), &err), CASUS_OK,
-                 "%s:%d:%d: %s", err.file, err.line, err.col, err.message);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
-    casus_attack a = {.attacker = 365, .target = 20, .day = casus_day_from_ymd(2020, 1, 1)};
-    casus_who_result *r = NULL;
-    cr_assert_eq(casus_who(w, &a, CASUS_WHO_ALL, &r, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(r->n_findings, 1);
+    casus_who_result *r = russia_attacks_canada(w, "long.treaty", text);
     const casus_finding *f = &r->findings[0];
     bool saw_cond = false, saw_list = false;
     for (size_t i = 0; i < f->n_traces; i++) {
