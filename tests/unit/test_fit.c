@@ -199,6 +199,17 @@ static char *replace_once(const char *text, const char *from, const char *to)
     return out;
 }
 
+/* The rows of war_text for one state in one war go, up to and with their
+ * bare CR (the file's line ends). */
+static void drop_row(char *text, const char *row_start)
+{
+    char *t = strstr(text, row_start);
+    cr_assert_not_null(t, "'%s' not found", row_start);
+    char *e = strchr(t, '\r');
+    cr_assert_not_null(e);
+    memmove(t, e + 1, strlen(e + 1) + 1);
+}
+
 /* A copy of the data directory: every file copied, but the war file
  * replaced by war_text. */
 static char *data_copy(const char *war_text)
@@ -247,12 +258,7 @@ Test(fit, backtest_forecasts_do_not_see_the_held_out_war, .timeout = 600)
     char *orig = slurp_test_data(CASUS_WARS_FILE, &len);
     char *text = replace_once(orig, "155,Sinai War,1,200,United Kingdom,1,10,31,1956,",
                               "155,Sinai War,1,200,United Kingdom,2,11,1,1956,");
-    /* The rows end in bare CRs: France's row goes, up to and with its CR. */
-    char *t = strstr(text, "155,Sinai War,1,220,France,");
-    cr_assert_not_null(t);
-    char *e = strchr(t, '\r');
-    cr_assert_not_null(e);
-    memmove(t, e + 1, strlen(e + 1) + 1);
+    drop_row(text, "155,Sinai War,1,220,France,");
     char *dir = data_copy(text);
     free(orig);
     free(text);
@@ -416,17 +422,6 @@ static void expect_out_of_sample(const casus_world *w, const char *orig, const c
     casus_bt_free(b);
 }
 
-/* The rows of war_text for one state in one war go, up to and with their
- * bare CR (the file's line ends). */
-static void drop_row(char *text, const char *row_start)
-{
-    char *t = strstr(text, row_start);
-    cr_assert_not_null(t, "'%s' not found", row_start);
-    char *e = strchr(t, '\r');
-    cr_assert_not_null(e);
-    memmove(t, e + 1, strlen(e + 1) + 1);
-}
-
 /* Two held-out wars rewritten after their first day: the Sinai War (155;
  * Britain enters on Egypt's side a day later, France never enters) and the
  * Yom Kippur War (181; Jordan enters on Israel's side four days later than
@@ -453,29 +448,28 @@ Test(fit, backtest_fit_and_forecasts_do_not_see_the_held_out_war, .timeout = 900
     casus_world_free(w);
 }
 
-/* The lines of the war file (bare CR line ends) for the header and the
- * wars numbered in keep[] (0-terminated), in file order. */
-static char *war_subset(const char *text, const int *keep)
+/* The war file's header and the rows of the listed wars only (a new string). */
+static char *wars_only(const char *text, const int *wars, size_t n_wars)
 {
-    size_t n = strlen(text);
-    char *out = malloc(n + 1), *o = out;
+    char *out = malloc(strlen(text) + 1);
     cr_assert_not_null(out);
+    size_t o = 0;
+    const char *line = text;
     bool header = true;
-    for (const char *line = text; *line;) {
+    while (*line) {
         const char *end = strchr(line, '\r');
         size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
-        int number = atoi(line);
-        bool take = header;
-        for (const int *k = keep; *k && !take; k++)
-            take = number == *k;
-        if (take) {
-            memcpy(o, line, len);
+        bool keep = header;
+        for (size_t k = 0; k < n_wars && !keep; k++)
+            keep = atoi(line) == wars[k] && line[0] != '\n';
+        if (keep) {
+            memcpy(out + o, line, len);
             o += len;
         }
         header = false;
         line += len;
     }
-    *o = '\0';
+    out[o] = '\0';
     return out;
 }
 
@@ -488,8 +482,8 @@ Test(fit, backtest_same_bits_for_any_thread_count, .timeout = 900)
         test_world_full(CASUS_DATA_COW | CASUS_DATA_ATOP | CASUS_DATA_CONTIGUITY | CASUS_DATA_NMC | CASUS_DATA_MID);
     size_t len;
     char *orig = slurp_test_data(CASUS_WARS_FILE, &len);
-    const int keep[] = {1, 22, 28, 52, 55, 155, 158, 169, 181, 186, 187, 190, 0};
-    char *text = war_subset(orig, keep);
+    static const int keep[] = {1, 22, 28, 52, 55, 155, 158, 169, 181, 186, 187, 190};
+    char *text = wars_only(orig, keep, sizeof keep / sizeof keep[0]);
     casus_wars *wars = NULL;
     casus_history *h = NULL;
     casus_fit_data *d = NULL;
@@ -529,31 +523,6 @@ Test(fit, backtest_same_bits_for_any_thread_count, .timeout = 900)
     casus_wars_free(wars);
     free(text), free(orig);
     casus_world_free(w);
-}
-
-/* The war file's header and the rows of the listed wars only (a new string). */
-static char *wars_only(const char *text, const int *wars, size_t n_wars)
-{
-    char *out = malloc(strlen(text) + 1);
-    cr_assert_not_null(out);
-    size_t o = 0;
-    const char *line = text;
-    bool header = true;
-    while (*line) {
-        const char *end = strchr(line, '\r');
-        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
-        bool keep = header;
-        for (size_t k = 0; k < n_wars && !keep; k++)
-            keep = atoi(line) == wars[k] && line[0] != '\n';
-        if (keep) {
-            memcpy(out + o, line, len);
-            o += len;
-        }
-        header = false;
-        line += len;
-    }
-    out[o] = '\0';
-    return out;
 }
 
 static char *backtest_bytes(const char *data, const char *split, const char *war, const char *threads)
