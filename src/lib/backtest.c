@@ -519,15 +519,13 @@ static void boot_job(void *ud, size_t j)
 {
     boot_ctx *c = ud;
     casus_bt_result *r = c->r;
-    {
-        int m = (int)j / 4, which = (int)j % 4;
-        casus_bt_scores *s = &r->scores[m];
-        double *ci[4] = {s->brier_ci, s->log_ci, s->auc_within_ci, s->ap_ci};
-        stat_ctx sc = {c->p + (size_t)m * r->n_pairs, c->y, c->g, which};
-        if (casus_score_bootstrap(c->g, r->n_pairs, r->n_wars, r->opts.bootstrap, r->opts.seed, 0.95, stat_fn, &sc,
-                                  &ci[which][0], &ci[which][1]) != CASUS_OK)
-            ci[which][0] = ci[which][1] = NAN;
-    }
+    int m = (int)j / 4, which = (int)j % 4;
+    casus_bt_scores *s = &r->scores[m];
+    double *ci[4] = {s->brier_ci, s->log_ci, s->auc_within_ci, s->ap_ci};
+    stat_ctx sc = {c->p + (size_t)m * r->n_pairs, c->y, c->g, which};
+    if (casus_score_bootstrap(c->g, r->n_pairs, r->n_wars, r->opts.bootstrap, r->opts.seed, 0.95, stat_fn, &sc,
+                              &ci[which][0], &ci[which][1]) != CASUS_OK)
+        ci[which][0] = ci[which][1] = NAN;
 }
 
 static void score_all(casus_bt_result *r, const double *war_p_any_models, const unsigned char *war_obs,
@@ -830,21 +828,14 @@ casus_status casus_bt_run(const casus_world *world, const casus_fit_data *data, 
                             .inner = workers > 1 ? 1 : threads, .clock = {.own = workers > 1}, .tested = tested,
                             .war_p_any = war_p_any};
         casus__parallel_for(workers, n_order, forecast_war, &fp);
-        /* Fold by fold, as the folds' own sums. */
-        for (size_t k = 0; k < n_order;) {
-            double compile_s = 0, trials_s = 0;
-            const fold_slot *fs = jobs[k].fold;
-            for (; k < n_order && jobs[k].fold == fs; k++) {
-                compile_s += jobs[k].compile_s;
-                trials_s += jobs[k].trials_s;
-                if (st == CASUS_OK && jobs[k].st != CASUS_OK) {
-                    st = jobs[k].st;
-                    if (err)
-                        *err = jobs[k].err;
-                }
+        for (size_t k = 0; k < n_order; k++) {
+            r->compile_seconds += jobs[k].compile_s;
+            r->sim_seconds += jobs[k].trials_s;
+            if (st == CASUS_OK && jobs[k].st != CASUS_OK) {
+                st = jobs[k].st;
+                if (err)
+                    *err = jobs[k].err;
             }
-            r->compile_seconds += compile_s;
-            r->sim_seconds += trials_s;
         }
     }
     free(jobs), free(order), free(cost);
