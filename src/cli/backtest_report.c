@@ -16,13 +16,6 @@
  * of its lists may take. */
 enum { WORST_WARS = 10, MAX_OBLIGATIONS = 15, TOP_FORECASTS = 8 };
 
-static char *str_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
-
 static int report_error(const char *dir, int code, const char *what, int errnum)
 {
     casus_error err;
@@ -42,7 +35,7 @@ int cli_report_begin(const char *dir, cli_report *rep)
     if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
         return report_error(dir, EXIT_USAGE, "cannot write the report there: it exists and is not a directory", 0);
     /* DIR without trailing slashes, then its parent and base name. */
-    char *path = str_dup(dir);
+    char *path = strdup(dir);
     if (!path)
         return report_error(dir, EXIT_WORK, "out of memory", 0);
     size_t len = strlen(path);
