@@ -153,19 +153,17 @@ int cli_fit_provenance(const cli_fit_env *env, const size_t *wars, size_t n_wars
         n = add(buf, size, n, "first-day rule: entrants within %d days count as fighting on day 0\n", env->window);
     else
         n = add(buf, size, n, "first-day rule: only the states fighting on the war's first day are openers\n");
-    {
-        size_t th = 0;
-        for (size_t i = 0; i < n_wars; i++)
-            th += casus_fit_data_war(env->data, wars ? wars[i] : i)->n_theatres;
-        if (env->places)
-            n = add(buf, size, n, "places: attacks on %zu day-0 states at their rows of %s, "
-                                  "every other attack at the target's home\n",
-                    th, env->places_opt ? env->places_opt : "world/war-places.csv");
-        else if (env->places_opt)
-            n = add(buf, size, n, "places: every attack at the target's home (--war-places none)\n");
-        else
-            n = add(buf, size, n, "places: every attack at the target's home (no world/war-places.csv)\n");
-    }
+    size_t th = 0;
+    for (size_t i = 0; i < n_wars; i++)
+        th += casus_fit_data_war(env->data, wars ? wars[i] : i)->n_theatres;
+    if (env->places)
+        n = add(buf, size, n, "places: attacks on %zu day-0 states at their rows of %s, "
+                              "every other attack at the target's home\n",
+                th, env->places_opt ? env->places_opt : "world/war-places.csv");
+    else if (env->places_opt)
+        n = add(buf, size, n, "places: every attack at the target's home (--war-places none)\n");
+    else
+        n = add(buf, size, n, "places: every attack at the target's home (no world/war-places.csv)\n");
     n = add(buf, size, n, "events: %zu entries in the likelihood, %zu by states the model has no candidate for; "
                           "%zu candidate-side rows\n",
             r->n_events, r->n_unmodelled, r->n_rows);
