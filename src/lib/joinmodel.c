@@ -69,8 +69,8 @@ void casus__jm_x(const casus_jm_counts *m, const casus_jm_counts *t, const casus
                  double cinc_other, int war_day, double x[CASUS_JM_FEATURE_COUNT])
 {
     memset(x, 0, sizeof(double) * CASUS_JM_FEATURE_COUNT);
-    int pull = m->defend[0] + m->defend[1] + m->join[0] + m->join[1];
-    int pull_other = t->defend[0] + t->defend[1] + t->join[0] + t->join[1];
+    int pull = casus__jm_pull(m);
+    int pull_other = casus__jm_pull(t);
     x[CASUS_JM_INTERCEPT] = 1;
     x[CASUS_JM_OBLIG_ANY] = pull > 0;
     x[CASUS_JM_DEFEND_BINDING] = m->defend[1];

@@ -28,6 +28,12 @@ typedef struct casus_jm_counts {
     int16_t mid;         /* belligerents of the other side it was a MID rival of */
 } casus_jm_counts;
 
+/* The obligations set off pulling toward the side (defend and join, either kind). */
+static inline int casus__jm_pull(const casus_jm_counts *c)
+{
+    return c->defend[0] + c->defend[1] + c->join[0] + c->join[1];
+}
+
 /* What does not depend on the side. */
 typedef struct casus_jm_static {
     bool major;
