@@ -449,7 +449,6 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
             c->hand = c->atop = c->pledge = 0;
         }
     }
-    int32_t n_old = s->n_active;
     s->n_active = 0;
     s->epoch = e;
     new_stamp(sim, s);
@@ -466,9 +465,8 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
             apply_pair(sim, s, j, i);
         }
     }
-    /* Obligors whose ties are gone or new (all touched), and declared
+    /* Obligors whose ties are gone or new (all marked), and declared
      * neutrals, get new hazards. */
-    (void)n_old;
     for (int q = 0; q < sim->n_neutral_states; q++)
         mark(s, sim->neutral_states[q]);
     flush(sim, s);
