@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "sim_internal.h"
+#include "who_internal.h"
 
 /* A raw hit before ties are numbered. */
 typedef struct raw_hit {
     uint32_t slot;   /* epoch-major slot: pair or opening */
     uint32_t ob;     /* the obligation's index among the world's */
-    int32_t rank;    /* the obligation's place in cmp_ob_order (equal when they compare equal) */
+    int32_t rank;    /* the obligation's place in casus__who_ob_cmp's order (equal when they compare equal) */
     uint8_t cls;
     uint8_t status;
     uint8_t role;    /* casus_role, for the order of a slot's hits */
@@ -28,7 +29,7 @@ typedef struct compile_ctx {
     uint8_t *changed;      /* n_epochs * n: obligations owed to the state change on that epoch's first day */
     const casus_obligation *ob0; /* the world's obligations */
     size_t n_ob;
-    const int32_t *ob_rank; /* per obligation with an obligor among the states: its rank in cmp_ob_order */
+    const int32_t *ob_rank; /* per obligation with an obligor among the states: its rank in casus__who_ob_cmp */
     const casus_jm_theatre *theatres; /* where attacks on these states are evaluated, when not at home */
     size_t n_theatres;
 } compile_ctx;
@@ -96,30 +97,13 @@ static casus_truth binding_status(const compile_ctx *c, const casus_binding *b, 
     return st;
 }
 
-/* The order of casus_who's findings (role, obligor, treaty, article,
- * beneficiary, start, rule): a slot's hits keep it, since the trials apply
- * them in that order.  The order without the role, ranked once per compile
- * (cmp_ob_order); a slot's hits are sorted by role and rank. */
-static int cmp_ob_order(const casus_obligation *x, const casus_obligation *y)
-{
-    if (x->obligor != y->obligor)
-        return x->obligor < y->obligor ? -1 : 1;
-    int k = strcmp(x->treaty->id, y->treaty->id);
-    if (k)
-        return k;
-    ptrdiff_t ax = x->article - x->treaty->articles, ay = y->article - y->treaty->articles;
-    if (ax != ay)
-        return ax < ay ? -1 : 1;
-    if (x->beneficiary != y->beneficiary)
-        return x->beneficiary < y->beneficiary ? -1 : 1;
-    if (x->valid.start.lo != y->valid.start.lo)
-        return x->valid.start.lo < y->valid.start.lo ? -1 : 1;
-    return (x->rule > y->rule) - (x->rule < y->rule);
-}
-
+/* The order of casus_who's findings (role, then casus__who_ob_cmp): a
+ * slot's hits keep it, since the trials apply them in that order.  The
+ * order without the role is ranked once per compile; a slot's hits are
+ * sorted by role and rank. */
 static int cmp_ob_ptr(const void *pa, const void *pb)
 {
-    return cmp_ob_order(*(const casus_obligation *const *)pa, *(const casus_obligation *const *)pb);
+    return casus__who_ob_cmp(*(const casus_obligation *const *)pa, *(const casus_obligation *const *)pb);
 }
 
 static bool hit_after(const raw_hit *a, const raw_hit *b)
@@ -806,7 +790,7 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
             qsort(ob_order, m, sizeof *ob_order, cmp_ob_ptr);
         int32_t r = 0;
         for (size_t k = 0; k < m; k++) {
-            if (k > 0 && cmp_ob_order(ob_order[k - 1], ob_order[k]) != 0)
+            if (k > 0 && casus__who_ob_cmp(ob_order[k - 1], ob_order[k]) != 0)
                 r++;
             ob_rank[ob_order[k] - cc.ob0] = r;
         }
