@@ -125,6 +125,24 @@ static void sort_hits(raw_hit *h, size_t n)
     }
 }
 
+/* Whether the scenario holds the state out of the war. */
+static bool held_out(const casus_scenario *sc, int ccode)
+{
+    for (size_t h = 0; h < sc->n_assumes; h++)
+        if (sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == ccode)
+            return true;
+    return false;
+}
+
+/* Whether an in-force event of the scenario dates the treaty. */
+static bool brought_forward(const casus_scenario *sc, const casus_treaty *treaty)
+{
+    for (size_t e = 0; e < sc->n_events; e++)
+        if (sc->events[e].kind == CASUS_EVENT_TREATY_IN_FORCE && sc->events[e].treaty == treaty)
+            return true;
+    return false;
+}
+
 static int sidx(const casus_sim *sim, int ccode)
 {
     if (ccode <= 0 || ccode >= CASUS_JM_MAX_CCODE)
@@ -515,10 +533,7 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
                     continue;
                 if (casus_world_member(w, c, sc->start) == CASUS_FAILED)
                     continue;
-                bool held = false;
-                for (size_t h = 0; h < sc->n_assumes; h++)
-                    held |= sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == c;
-                if (held)
+                if (held_out(sc, c))
                     continue;
                 if (casus_jm_data_major(jd, c) || casus_jm_data_related(jd, a, c))
                     st = add_state(sim, c);
@@ -530,16 +545,11 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
             for (size_t k = 0; k < no && st == CASUS_OK; k++) {
                 const casus_obligation *ob = casus_world_obligation_at(w, k);
                 int c = ob->obligor == a ? ob->beneficiary : ob->beneficiary == a ? ob->obligor : 0;
-                bool brought_forward = false; /* an in-force event of the scenario dates it */
-                for (size_t e = 0; e < sc->n_events; e++)
-                    brought_forward |= sc->events[e].kind == CASUS_EVENT_TREATY_IN_FORCE && sc->events[e].treaty == ob->treaty;
-                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] || (ob->valid.start.lo > last && !brought_forward) ||
-                    ob->valid.end.hi < sc->start || casus_world_member(w, c, sc->start) == CASUS_FAILED)
+                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] ||
+                    (ob->valid.start.lo > last && !brought_forward(sc, ob->treaty)) || ob->valid.end.hi < sc->start ||
+                    casus_world_member(w, c, sc->start) == CASUS_FAILED)
                     continue;
-                bool held = false;
-                for (size_t h = 0; h < sc->n_assumes; h++)
-                    held |= sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == c;
-                if (!held)
+                if (!held_out(sc, c))
                     st = add_state(sim, c);
             }
         }
