@@ -222,8 +222,7 @@ static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
     if (sim->params.beta[CASUS_JM_LOG_CINC_SIDE] == 0 && sim->params.beta[CASUS_JM_LOG_CINC_OTHER] == 0)
         return 1;
     double a = s->cinc[side - 1], b = s->cinc[2 - side];
-    double la = log10(a > CASUS_JM_CINC_FLOOR ? a : CASUS_JM_CINC_FLOOR);
-    double lb = log10(b > CASUS_JM_CINC_FLOOR ? b : CASUS_JM_CINC_FLOOR);
+    double la = casus__jm_log_cinc(a), lb = casus__jm_log_cinc(b);
     return exp(sim->params.beta[CASUS_JM_LOG_CINC_SIDE] * la + sim->params.beta[CASUS_JM_LOG_CINC_OTHER] * lb);
 }
 

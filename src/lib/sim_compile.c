@@ -1109,9 +1109,8 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
     sim->band_factor[3] = 1;
     NEW(sim->static_dot, n);
     for (int i = 0; i < n; i++) {
-        double c = sim->cinc[i] > CASUS_JM_CINC_FLOOR ? sim->cinc[i] : CASUS_JM_CINC_FLOOR;
         sim->static_dot[i] = params->beta[CASUS_JM_INTERCEPT] + (sim->major[i] ? params->beta[CASUS_JM_MAJOR] : 0) +
-                             params->beta[CASUS_JM_LOG_CINC] * log10(c) +
+                             params->beta[CASUS_JM_LOG_CINC] * casus__jm_log_cinc(sim->cinc[i]) +
                              (sim->stat[i].post1945 ? params->beta[CASUS_JM_POST1945] : 0);
     }
     {
