@@ -318,10 +318,7 @@ static char *excerpt_for(const char *excerpts, const char *citation)
 Test(sanctions_files, verbatim_passages_match_the_text_kept)
 {
     casus_sanctions *s = shipped();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/sanctions/excerpts.txt", source_dir());
-    char *excerpts = slurp(path, NULL);
-    cr_assert_not_null(excerpts);
+    char *excerpts = slurp_source("sanctions/excerpts.txt", NULL);
     size_t checked = 0;
     for (size_t i = 0; i < casus_sanctions_count(s); i++) {
         const casus_resolution *r = casus_sanctions_at(s, i);
@@ -569,11 +566,8 @@ Test(sanctions_oom, directory_load_fails_cleanly_at_every_allocation)
 
 Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/sanctions/unsc-2397-2017.sanctions", source_dir());
     size_t len;
-    char *text = slurp(path, &len);
-    cr_assert_not_null(text);
+    char *text = slurp_source("sanctions/unsc-2397-2017.sanctions", &len);
     long n;
     for (n = 0;; n++) {
         fail_once f = {.countdown = -1};
@@ -598,11 +592,8 @@ Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
 
 Test(sanctions_oom, events_parser_and_check_fail_cleanly_at_every_allocation)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/events/rus-prk-2022.events", source_dir());
     size_t len;
-    char *text = slurp(path, &len);
-    cr_assert_not_null(text);
+    char *text = slurp_source("events/rus-prk-2022.events", &len);
     casus_sanctions *s = shipped();
     long n;
     for (n = 0;; n++) {
