@@ -220,6 +220,15 @@ char *slurp_test_data(const char *rel, size_t *len)
     return text;
 }
 
+char *slurp_source(const char *rel, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", source_dir(), rel);
+    char *text = slurp(path, len);
+    cr_assert_not_null(text, "cannot read %s (CASUS_SOURCE_DIR)", path);
+    return text;
+}
+
 void *fail_after_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     fail_after *f = ud;
