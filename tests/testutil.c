@@ -214,9 +214,20 @@ int spit(const char *path, const char *data, size_t len)
 char *slurp_test_data(const char *rel, size_t *len)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", test_data_dir(), rel);
+    int n = snprintf(path, sizeof path, "%s/%s", test_data_dir(), rel);
+    cr_assert(n >= 0 && (size_t)n < sizeof path, "path too long: %s/%s", test_data_dir(), rel);
     char *text = slurp(path, len);
     cr_assert_not_null(text, "cannot read %s (CASUS_TEST_DATA)", path);
+    return text;
+}
+
+char *slurp_source(const char *rel, size_t *len)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/%s", source_dir(), rel);
+    cr_assert(n >= 0 && (size_t)n < sizeof path, "path too long: %s/%s", source_dir(), rel);
+    char *text = slurp(path, len);
+    cr_assert_not_null(text, "cannot read %s (CASUS_SOURCE_DIR)", path);
     return text;
 }
 

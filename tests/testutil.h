@@ -43,6 +43,8 @@ char *slurp(const char *path, size_t *len);
 /* Reads a file of the shared data (rel is relative to test_data_dir()); the
  * test fails when it cannot.  The caller frees the text. */
 char *slurp_test_data(const char *rel, size_t *len);
+/* The same for a file of the source tree (rel is relative to source_dir()). */
+char *slurp_source(const char *rel, size_t *len);
 /* How many times `what` occurs in s (without overlaps). */
 size_t count_of(const char *s, const char *what);
 /* Writes a file; 0 on success. */

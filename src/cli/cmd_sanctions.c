@@ -190,24 +190,23 @@ int cmd_sanctions(int argc, char **argv)
  * relative to the scenario file's directory), its troop deployments join the
  * scenario's events.  *merged is the scenario to run (sc itself when there
  * is no events file); free it and *ev with cli_scenario_events_free. */
-int cli_scenario_events(const casus_world *w, const char *scenario_path, casus_scenario *sc, casus_events **ev,
-                        casus_scenario **merged, casus_error *err);
+int cli_scenario_events(const casus_world *w, casus_scenario *sc, casus_events **ev, casus_scenario **merged,
+                        casus_error *err);
 void cli_scenario_events_free(casus_scenario *sc, casus_events *ev, casus_scenario *merged);
 
-int cli_scenario_events(const casus_world *w, const char *scenario_path, casus_scenario *sc, casus_events **ev,
-                        casus_scenario **merged, casus_error *err)
+int cli_scenario_events(const casus_world *w, casus_scenario *sc, casus_events **ev, casus_scenario **merged,
+                        casus_error *err)
 {
     *ev = NULL;
     *merged = sc;
-    if (!sc->events_file)
-        return EXIT_OK;
     char path[4096];
-    const char *slash = strrchr(scenario_path, '/');
-    if (sc->events_file[0] == '/' || !slash)
-        snprintf(path, sizeof path, "%s", sc->events_file);
-    else
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - scenario_path), scenario_path, sc->events_file);
-    casus_status st = casus_events_create(NULL, NULL, ev, err);
+    casus_status st = casus_scenario_events_path(sc, path, sizeof path);
+    if (st == CASUS_NOTFOUND)
+        return EXIT_OK;
+    if (st != CASUS_OK)
+        st = casus_error_set(err, st, sc->file, 0, 0, "the events file's path is too long");
+    if (st == CASUS_OK)
+        st = casus_events_create(NULL, NULL, ev, err);
     if (st == CASUS_OK)
         st = casus_events_load_file(*ev, path, err);
     if (st == CASUS_OK) {

@@ -20,8 +20,8 @@
 #include "common.h"
 
 /* cmd_sanctions.c: the troop deployments of a scenario's events file. */
-int cli_scenario_events(const casus_world *w, const char *scenario_path, casus_scenario *sc, casus_events **ev,
-                        casus_scenario **merged, casus_error *err);
+int cli_scenario_events(const casus_world *w, casus_scenario *sc, casus_events **ev, casus_scenario **merged,
+                        casus_error *err);
 void cli_scenario_events_free(casus_scenario *sc, casus_events *ev, casus_scenario *merged);
 
 enum { OPT_PARAMS = 256 };
@@ -182,7 +182,7 @@ int cmd_simulate(int argc, char **argv)
     /* The troop deployments of the scenario's events file, if it names one. */
     casus_events *ev = NULL;
     casus_scenario *run_sc = sc;
-    rc = cli_scenario_events(w, file, sc, &ev, &run_sc, &err);
+    rc = cli_scenario_events(w, sc, &ev, &run_sc, &err);
     if (rc != EXIT_OK) {
         casus_scenario_free(sc);
         casus_world_free(w);

@@ -60,17 +60,12 @@ int casus__jm_band(int war_day)
     return -1;
 }
 
-static double log_cinc(double c)
-{
-    return log10(c > CASUS_JM_CINC_FLOOR ? c : CASUS_JM_CINC_FLOOR);
-}
-
 void casus__jm_x(const casus_jm_counts *m, const casus_jm_counts *t, const casus_jm_static *st, double cinc_side,
                  double cinc_other, int war_day, double x[CASUS_JM_FEATURE_COUNT])
 {
     memset(x, 0, sizeof(double) * CASUS_JM_FEATURE_COUNT);
-    int pull = m->defend[0] + m->defend[1] + m->join[0] + m->join[1];
-    int pull_other = t->defend[0] + t->defend[1] + t->join[0] + t->join[1];
+    int pull = casus__jm_pull(m);
+    int pull_other = casus__jm_pull(t);
     x[CASUS_JM_INTERCEPT] = 1;
     x[CASUS_JM_OBLIG_ANY] = pull > 0;
     x[CASUS_JM_DEFEND_BINDING] = m->defend[1];
@@ -89,9 +84,9 @@ void casus__jm_x(const casus_jm_counts *m, const casus_jm_counts *t, const casus
     x[CASUS_JM_CONTIG_LAND] = m->contig_land > 0;
     x[CASUS_JM_CONTIG_SEA] = m->contig_land == 0 && m->contig_sea > 0;
     x[CASUS_JM_MAJOR] = st->major;
-    x[CASUS_JM_LOG_CINC] = log_cinc(st->cinc);
-    x[CASUS_JM_LOG_CINC_SIDE] = log_cinc(cinc_side);
-    x[CASUS_JM_LOG_CINC_OTHER] = log_cinc(cinc_other);
+    x[CASUS_JM_LOG_CINC] = casus__jm_log_cinc(st->cinc);
+    x[CASUS_JM_LOG_CINC_SIDE] = casus__jm_log_cinc(cinc_side);
+    x[CASUS_JM_LOG_CINC_OTHER] = casus__jm_log_cinc(cinc_other);
     x[CASUS_JM_ALLIES_ON_SIDE] = m->allies;
     x[CASUS_JM_MID_OTHER] = m->mid > 0;
     int band = casus__jm_band(war_day);

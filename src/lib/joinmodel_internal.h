@@ -4,6 +4,7 @@
 #ifndef CASUS_JOINMODEL_INTERNAL_H
 #define CASUS_JOINMODEL_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "casus/joinmodel.h"
@@ -27,6 +28,18 @@ typedef struct casus_jm_counts {
     int16_t allies;      /* belligerents of the side allied to it */
     int16_t mid;         /* belligerents of the other side it was a MID rival of */
 } casus_jm_counts;
+
+/* log10 of a CINC share, floored at CASUS_JM_CINC_FLOOR. */
+static inline double casus__jm_log_cinc(double c)
+{
+    return log10(c > CASUS_JM_CINC_FLOOR ? c : CASUS_JM_CINC_FLOOR);
+}
+
+/* The obligations set off pulling toward the side (defend and join, either kind). */
+static inline int casus__jm_pull(const casus_jm_counts *c)
+{
+    return c->defend[0] + c->defend[1] + c->join[0] + c->join[1];
+}
 
 /* What does not depend on the side. */
 typedef struct casus_jm_static {

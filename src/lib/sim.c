@@ -98,9 +98,7 @@ static void touch_tie(sim_scratch *s, int k)
 /* The obligations set off pulling state i to either side. */
 static int pulls(const sim_scratch *s, int i)
 {
-    const casus_jm_counts *a = &s->cnt[2 * i], *b = &s->cnt[2 * i + 1];
-    return a->defend[0] + a->defend[1] + a->join[0] + a->join[1] + b->defend[0] + b->defend[1] + b->join[0] +
-           b->join[1];
+    return casus__jm_pull(&s->cnt[2 * i]) + casus__jm_pull(&s->cnt[2 * i + 1]);
 }
 
 /* A candidate: not at war, not held out or scheduled, a member of the
@@ -119,8 +117,8 @@ static double local_d(const casus_sim *sim, const sim_scratch *s, int i, int sid
 {
     const double *b = sim->params.beta;
     const casus_jm_counts *m = &s->cnt[2 * i + side - 1], *t = &s->cnt[2 * i + 2 - side];
-    int pull = m->defend[0] + m->defend[1] + m->join[0] + m->join[1];
-    int pull_o = t->defend[0] + t->defend[1] + t->join[0] + t->join[1];
+    int pull = casus__jm_pull(m);
+    int pull_o = casus__jm_pull(t);
     double d = sim->static_dot[i];
     if (sim->declared[(size_t)s->epoch * (size_t)sim->n + (size_t)i])
         d += b[CASUS_JM_DECLARED_NEUTRAL];
@@ -224,8 +222,7 @@ static double side_factor(const casus_sim *sim, const sim_scratch *s, int side)
     if (sim->params.beta[CASUS_JM_LOG_CINC_SIDE] == 0 && sim->params.beta[CASUS_JM_LOG_CINC_OTHER] == 0)
         return 1;
     double a = s->cinc[side - 1], b = s->cinc[2 - side];
-    double la = log10(a > CASUS_JM_CINC_FLOOR ? a : CASUS_JM_CINC_FLOOR);
-    double lb = log10(b > CASUS_JM_CINC_FLOOR ? b : CASUS_JM_CINC_FLOOR);
+    double la = casus__jm_log_cinc(a), lb = casus__jm_log_cinc(b);
     return exp(sim->params.beta[CASUS_JM_LOG_CINC_SIDE] * la + sim->params.beta[CASUS_JM_LOG_CINC_OTHER] * lb);
 }
 
@@ -274,7 +271,7 @@ static void apply_hits(const casus_sim *sim, sim_scratch *s, const sim_hit *h, s
                 casus_jm_feature fc = t->cls == 0 ? CASUS_JM_DEFEND_CONDITIONAL : CASUS_JM_JOIN_CONDITIONAL;
                 matters |= nz(sim, fb) || nz(sim, fc);
                 if (pold == 0) /* the pull toward the side grew */
-                    matters |= c->defend[0] + c->defend[1] + c->join[0] + c->join[1] == 1;
+                    matters |= casus__jm_pull(c) == 1;
             }
         } else if (pold == 0) {
             s->pair_st[t->pair] = h[k].status;
@@ -451,7 +448,6 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
             c->hand = c->atop = c->pledge = 0;
         }
     }
-    int32_t n_old = s->n_active;
     s->n_active = 0;
     s->epoch = e;
     new_stamp(sim, s);
@@ -468,9 +464,8 @@ static void switch_epoch(const casus_sim *sim, sim_scratch *s, int e)
             apply_pair(sim, s, j, i);
         }
     }
-    /* Obligors whose ties are gone or new (all touched), and declared
+    /* Obligors whose ties are gone or new (all marked), and declared
      * neutrals, get new hazards. */
-    (void)n_old;
     for (int q = 0; q < sim->n_neutral_states; q++)
         mark(s, sim->neutral_states[q]);
     flush(sim, s);

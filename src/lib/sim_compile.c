@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "sim_internal.h"
+#include "who_internal.h"
 
 /* A raw hit before ties are numbered. */
 typedef struct raw_hit {
     uint32_t slot;   /* epoch-major slot: pair or opening */
     uint32_t ob;     /* the obligation's index among the world's */
-    int32_t rank;    /* the obligation's place in cmp_ob_order (equal when they compare equal) */
+    int32_t rank;    /* the obligation's place in casus__who_ob_cmp's order (equal when they compare equal) */
     uint8_t cls;
     uint8_t status;
     uint8_t role;    /* casus_role, for the order of a slot's hits */
@@ -28,7 +29,7 @@ typedef struct compile_ctx {
     uint8_t *changed;      /* n_epochs * n: obligations owed to the state change on that epoch's first day */
     const casus_obligation *ob0; /* the world's obligations */
     size_t n_ob;
-    const int32_t *ob_rank; /* per obligation with an obligor among the states: its rank in cmp_ob_order */
+    const int32_t *ob_rank; /* per obligation with an obligor among the states: its rank in casus__who_ob_cmp */
     const casus_jm_theatre *theatres; /* where attacks on these states are evaluated, when not at home */
     size_t n_theatres;
 } compile_ctx;
@@ -96,30 +97,13 @@ static casus_truth binding_status(const compile_ctx *c, const casus_binding *b, 
     return st;
 }
 
-/* The order of casus_who's findings (role, obligor, treaty, article,
- * beneficiary, start, rule): a slot's hits keep it, since the trials apply
- * them in that order.  The order without the role, ranked once per compile
- * (cmp_ob_order); a slot's hits are sorted by role and rank. */
-static int cmp_ob_order(const casus_obligation *x, const casus_obligation *y)
-{
-    if (x->obligor != y->obligor)
-        return x->obligor < y->obligor ? -1 : 1;
-    int k = strcmp(x->treaty->id, y->treaty->id);
-    if (k)
-        return k;
-    ptrdiff_t ax = x->article - x->treaty->articles, ay = y->article - y->treaty->articles;
-    if (ax != ay)
-        return ax < ay ? -1 : 1;
-    if (x->beneficiary != y->beneficiary)
-        return x->beneficiary < y->beneficiary ? -1 : 1;
-    if (x->valid.start.lo != y->valid.start.lo)
-        return x->valid.start.lo < y->valid.start.lo ? -1 : 1;
-    return (x->rule > y->rule) - (x->rule < y->rule);
-}
-
+/* The order of casus_who's findings (role, then casus__who_ob_cmp): a
+ * slot's hits keep it, since the trials apply them in that order.  The
+ * order without the role is ranked once per compile; a slot's hits are
+ * sorted by role and rank. */
 static int cmp_ob_ptr(const void *pa, const void *pb)
 {
-    return cmp_ob_order(*(const casus_obligation *const *)pa, *(const casus_obligation *const *)pb);
+    return casus__who_ob_cmp(*(const casus_obligation *const *)pa, *(const casus_obligation *const *)pb);
 }
 
 static bool hit_after(const raw_hit *a, const raw_hit *b)
@@ -139,6 +123,24 @@ static void sort_hits(raw_hit *h, size_t n)
         }
         h[j] = x;
     }
+}
+
+/* Whether the scenario holds the state out of the war. */
+static bool held_out(const casus_scenario *sc, int ccode)
+{
+    for (size_t h = 0; h < sc->n_assumes; h++)
+        if (sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == ccode)
+            return true;
+    return false;
+}
+
+/* Whether an in-force event of the scenario dates the treaty. */
+static bool brought_forward(const casus_scenario *sc, const casus_treaty *treaty)
+{
+    for (size_t e = 0; e < sc->n_events; e++)
+        if (sc->events[e].kind == CASUS_EVENT_TREATY_IN_FORCE && sc->events[e].treaty == treaty)
+            return true;
+    return false;
 }
 
 static int sidx(const casus_sim *sim, int ccode)
@@ -531,10 +533,7 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
                     continue;
                 if (casus_world_member(w, c, sc->start) == CASUS_FAILED)
                     continue;
-                bool held = false;
-                for (size_t h = 0; h < sc->n_assumes; h++)
-                    held |= sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == c;
-                if (held)
+                if (held_out(sc, c))
                     continue;
                 if (casus_jm_data_major(jd, c) || casus_jm_data_related(jd, a, c))
                     st = add_state(sim, c);
@@ -546,16 +545,11 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
             for (size_t k = 0; k < no && st == CASUS_OK; k++) {
                 const casus_obligation *ob = casus_world_obligation_at(w, k);
                 int c = ob->obligor == a ? ob->beneficiary : ob->beneficiary == a ? ob->obligor : 0;
-                bool brought_forward = false; /* an in-force event of the scenario dates it */
-                for (size_t e = 0; e < sc->n_events; e++)
-                    brought_forward |= sc->events[e].kind == CASUS_EVENT_TREATY_IN_FORCE && sc->events[e].treaty == ob->treaty;
-                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] || (ob->valid.start.lo > last && !brought_forward) ||
-                    ob->valid.end.hi < sc->start || casus_world_member(w, c, sc->start) == CASUS_FAILED)
+                if (c <= 0 || c >= CASUS_JM_MAX_CCODE || sim->idx[c] ||
+                    (ob->valid.start.lo > last && !brought_forward(sc, ob->treaty)) || ob->valid.end.hi < sc->start ||
+                    casus_world_member(w, c, sc->start) == CASUS_FAILED)
                     continue;
-                bool held = false;
-                for (size_t h = 0; h < sc->n_assumes; h++)
-                    held |= sc->assumes[h].kind == CASUS_ASSUME_OUT && sc->assumes[h].state == c;
-                if (!held)
+                if (!held_out(sc, c))
                     st = add_state(sim, c);
             }
         }
@@ -806,7 +800,7 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
             qsort(ob_order, m, sizeof *ob_order, cmp_ob_ptr);
         int32_t r = 0;
         for (size_t k = 0; k < m; k++) {
-            if (k > 0 && cmp_ob_order(ob_order[k - 1], ob_order[k]) != 0)
+            if (k > 0 && casus__who_ob_cmp(ob_order[k - 1], ob_order[k]) != 0)
                 r++;
             ob_rank[ob_order[k] - cc.ob0] = r;
         }
@@ -1115,9 +1109,8 @@ casus_status casus__sim_compile_theatres(const casus_world *w, const casus_scena
     sim->band_factor[3] = 1;
     NEW(sim->static_dot, n);
     for (int i = 0; i < n; i++) {
-        double c = sim->cinc[i] > CASUS_JM_CINC_FLOOR ? sim->cinc[i] : CASUS_JM_CINC_FLOOR;
         sim->static_dot[i] = params->beta[CASUS_JM_INTERCEPT] + (sim->major[i] ? params->beta[CASUS_JM_MAJOR] : 0) +
-                             params->beta[CASUS_JM_LOG_CINC] * log10(c) +
+                             params->beta[CASUS_JM_LOG_CINC] * casus__jm_log_cinc(sim->cinc[i]) +
                              (sim->stat[i].post1945 ? params->beta[CASUS_JM_POST1945] : 0);
     }
     {

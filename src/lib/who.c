@@ -279,12 +279,8 @@ static int article_index(const casus_obligation *ob)
     return (int)(ob->article - ob->treaty->articles);
 }
 
-static int cmp_finding(const void *pa, const void *pb)
+int casus__who_ob_cmp(const casus_obligation *x, const casus_obligation *y)
 {
-    const casus_finding *a = pa, *b = pb;
-    if (a->role != b->role)
-        return a->role < b->role ? -1 : 1;
-    const casus_obligation *x = a->obligation, *y = b->obligation;
     if (x->obligor != y->obligor)
         return x->obligor < y->obligor ? -1 : 1;
     int k = strcmp(x->treaty->id, y->treaty->id);
@@ -297,6 +293,14 @@ static int cmp_finding(const void *pa, const void *pb)
     if (x->valid.start.lo != y->valid.start.lo)
         return x->valid.start.lo < y->valid.start.lo ? -1 : 1;
     return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const casus_finding *a = pa, *b = pb;
+    if (a->role != b->role)
+        return a->role < b->role ? -1 : 1;
+    return casus__who_ob_cmp(a->obligation, b->obligation);
 }
 
 /* Which way a finding pushes its obligor: +1 against the attacker, -1

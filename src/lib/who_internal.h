@@ -32,6 +32,9 @@ CASUS_HIDDEN casus_status casus__who_resolve(const casus_world *world, const cas
 /* Whether the place is the state's at all: sovereign, administrator or
  * claimant. */
 CASUS_HIDDEN bool casus__place_of(const casus_place *place, int ccode);
+/* The order of casus_who's findings of one role: obligor, treaty, article,
+ * beneficiary, start, rule. */
+CASUS_HIDDEN int casus__who_ob_cmp(const casus_obligation *x, const casus_obligation *y);
 /* A scratch for cap_bindings candidates making at most cap_checks checks. */
 CASUS_HIDDEN casus_status casus__who_scratch_make(const casus_world *world, size_t cap_bindings, size_t cap_checks,
                                                  casus_who_scratch **scratch /* OUT */, casus_error *err);

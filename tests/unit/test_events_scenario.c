@@ -12,20 +12,6 @@
 #include "casus/sim.h"
 #include "testutil.h"
 
-static casus_world *world(void)
-{
-    casus_world *w = NULL;
-    char dir[4096];
-    cr_assert_eq(casus_world_create(&w, NULL), CASUS_OK);
-    casus_error err;
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK, "%s", err.message);
-    snprintf(dir, sizeof dir, "%s/treaties", source_dir());
-    cr_assert_eq(casus_world_load_treaty_dir(w, dir, &err), CASUS_OK, "%s", err.message);
-    cr_assert_eq(casus_world_finish(w, &err), CASUS_OK, "%s", err.message);
-    return w;
-}
-
 static casus_scenario *scenario(const casus_world *w, const char *name)
 {
     char path[4096];
@@ -50,7 +36,7 @@ static casus_events *founding(void)
 
 Test(events_scenario, the_troops_event_with_a_side_becomes_a_deployment)
 {
-    casus_world *w = world();
+    casus_world *w = test_world_full(0);
     casus_scenario *sc = scenario(w, "kursk-2024-12-events.scenario");
     cr_assert_str_eq(sc->events_file, "../events/rus-prk-2022.events");
     casus_events *ev = founding();
@@ -83,7 +69,7 @@ Test(events_scenario, the_troops_event_with_a_side_becomes_a_deployment)
 
 Test(events_scenario, an_unknown_front_or_state_is_refused)
 {
-    casus_world *w = world();
+    casus_world *w = test_world_full(0);
     casus_scenario *sc = scenario(w, "kursk-2024-12-events.scenario");
     static const char *const bad[] = {
         "events x\ntitle \"t\"\nsource S 2024 \"s\"\nevent a\n  from PRK\n  to RUS\n  what troops\n"
@@ -143,7 +129,7 @@ Test(events_scenario, only_troops_fight_and_only_against_a_third_state)
  * (before day 0, so from day 0). */
 Test(events_scenario, the_engine_makes_the_sender_a_belligerent)
 {
-    casus_world *w = world();
+    casus_world *w = test_world_full(0);
     casus_scenario *sc = scenario(w, "kursk-2024-12-events.scenario");
     casus_events *ev = founding();
     casus_scenario *m = NULL;
@@ -190,12 +176,8 @@ Test(events_scenario, the_engine_makes_the_sender_a_belligerent)
 Test(events_scenario, out_of_memory_at_every_allocation_fails_cleanly)
 {
     fail_once f = {.countdown = -1};
-    casus_world *w = NULL;
+    casus_world *w = test_world_tables_with(fail_once_alloc, &f);
     casus_error err;
-    char dir[4096];
-    cr_assert_eq(casus_world_create_with(fail_once_alloc, &f, &w, NULL), CASUS_OK);
-    snprintf(dir, sizeof dir, "%s/world", source_dir());
-    cr_assert_eq(casus_world_load_tables(w, dir, &err), CASUS_OK);
     casus_scenario *sc = scenario(w, "kursk-2024-12-events.scenario");
     casus_events *ev = founding();
     long n;

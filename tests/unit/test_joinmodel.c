@@ -188,7 +188,7 @@ static void engine_equals_reference_at(bool data, const char *text, int trials, 
     cr_assert_eq(casus__sim_compile_theatres(w, sc, &p, NULL, th, n_ts, 1, &sim, &err), CASUS_OK, "%s", err.message);
     casus_jm_data *jd = NULL;
     cr_assert_eq(casus_jm_data_create(w, sc->start, &jd, &err), CASUS_OK);
-    int compared = 0, with_oblig = 0, with_contig = 0;
+    int compared = 0, with_oblig = 0, with_contig = 0, theatre_changed = 0;
     for (uint64_t trial = 0; trial < (uint64_t)trials; trial++) {
         double until = 10.5 + 360.0 * (double)trial / trials;
         casus_sim_entry e[CASUS_SIM_MAX_STATES];
@@ -233,8 +233,27 @@ static void engine_equals_reference_at(bool data, const char *text, int trials, 
             with_oblig += rows[r].x[CASUS_JM_OBLIG_ANY] > 0;
             with_contig += rows[r].x[CASUS_JM_CONTIG_LAND] > 0;
         }
+        if (n_ts) {
+            /* The same moment with every attack at home: the theatres must
+             * change some row, or this test would not see them ignored. */
+            casus_jm_war home = war;
+            casus_attack open_home = open;
+            open_home.place = sc->attacks[0].place;
+            home.openings = &open_home;
+            home.theatres = NULL;
+            home.n_theatres = 0;
+            casus_jm_row *rows0 = NULL;
+            size_t nr0 = 0;
+            cr_assert_eq(casus_jm_rows(jd, &home, &rows0, &nr0, &err), CASUS_OK, "%s", err.message);
+            bool differ = nr0 != nr;
+            for (size_t r = 0; r < nr && !differ; r++)
+                differ = rows0[r].ccode != rows[r].ccode || memcmp(rows0[r].x, rows[r].x, sizeof rows[r].x) != 0;
+            theatre_changed += differ;
+            casus_jm_rows_free(jd, rows0, nr0);
+        }
         casus_jm_rows_free(jd, rows, nr);
     }
+    cr_expect(!n_ts || theatre_changed > 0, "the theatres changed no row in %d trials", trials);
     cr_expect(compared > 200, "only %d rows compared", compared);
     cr_expect(with_oblig > 10, "only %d rows with an obligation", with_oblig);
     cr_expect(!data || with_contig > 10, "only %d rows with contiguity", with_contig);

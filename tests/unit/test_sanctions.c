@@ -318,10 +318,7 @@ static char *excerpt_for(const char *excerpts, const char *citation)
 Test(sanctions_files, verbatim_passages_match_the_text_kept)
 {
     casus_sanctions *s = shipped();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/sanctions/excerpts.txt", source_dir());
-    char *excerpts = slurp(path, NULL);
-    cr_assert_not_null(excerpts);
+    char *excerpts = slurp_source("sanctions/excerpts.txt", NULL);
     size_t checked = 0;
     for (size_t i = 0; i < casus_sanctions_count(s); i++) {
         const casus_resolution *r = casus_sanctions_at(s, i);
@@ -569,11 +566,8 @@ Test(sanctions_oom, directory_load_fails_cleanly_at_every_allocation)
 
 Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/sanctions/unsc-2397-2017.sanctions", source_dir());
     size_t len;
-    char *text = slurp(path, &len);
-    cr_assert_not_null(text);
+    char *text = slurp_source("sanctions/unsc-2397-2017.sanctions", &len);
     long n;
     for (n = 0;; n++) {
         fail_once f = {.countdown = -1};
@@ -598,11 +592,8 @@ Test(sanctions_oom, resolution_parser_fails_cleanly_at_every_allocation)
 
 Test(sanctions_oom, events_parser_and_check_fail_cleanly_at_every_allocation)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/events/rus-prk-2022.events", source_dir());
     size_t len;
-    char *text = slurp(path, &len);
-    cr_assert_not_null(text);
+    char *text = slurp_source("events/rus-prk-2022.events", &len);
     casus_sanctions *s = shipped();
     long n;
     for (n = 0;; n++) {
@@ -730,22 +721,43 @@ Test(sanctions_check, founding_case_verdicts)
     casus_sanctions_free(s);
 }
 
+static const casus_sanctions_total *total(const casus_sanctions_report *r, const char *symbol, const char *unit,
+                                          int y, int m, int d)
+{
+    for (size_t i = 0; i < r->n_totals; i++) {
+        const casus_sanctions_total *t = &r->totals[i];
+        if (strcmp(t->resolution->symbol, symbol) == 0 && strcmp(t->unit, unit) == 0 &&
+            t->period_lo == casus_day_from_ymd(y, m, d))
+            return t;
+    }
+    return NULL;
+}
+
+static casus_sanctions_report *check_text(casus_sanctions *s, casus_events **ev, const char *text)
+{
+    *ev = new_events();
+    casus_error err;
+    cr_assert_eq(casus_events_load_text(*ev, "x.events", text, strlen(text), &err), CASUS_OK, "%d:%d: %s", err.line,
+                 err.col, err.message);
+    casus_sanctions_report *r = NULL;
+    cr_assert_eq(casus_sanctions_check(s, *ev, &r, NULL), CASUS_OK);
+    return r;
+}
+
 Test(sanctions_check, a_cap_not_shown_exceeded_is_not_decidable_and_straddling_dates_are_not_counted)
 {
     casus_sanctions *s = shipped();
-    casus_events *ev = new_events();
-    const char *text = "events x\ntitle \"t\"\nsource S 2019 \"s\"\n"
-                       "event a\n  from CHN\n  to PRK\n  what refined-petroleum\n  amount 300000 barrels\n"
-                       "  when 2019-02\n  claim S\n"
-                       "event b\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount about 300000 barrels\n"
-                       "  when 2019-05\n  claim S\n"
-                       "event c\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount 900000 barrels\n"
-                       "  when 2019-12..2020-01\n  claim S\n"
-                       "event d\n  from PRK\n  to CHN\n  what coal\n  amount unknown\n  when 2017-08\n  claim S\n";
-    casus_error err;
-    cr_assert_eq(casus_events_load_text(ev, "x.events", text, strlen(text), &err), CASUS_OK, "%s", err.message);
-    casus_sanctions_report *r = NULL;
-    cr_assert_eq(casus_sanctions_check(s, ev, &r, NULL), CASUS_OK);
+    casus_events *ev;
+    casus_sanctions_report *r =
+        check_text(s, &ev,
+                   "events x\ntitle \"t\"\nsource S 2019 \"s\"\n"
+                   "event a\n  from CHN\n  to PRK\n  what refined-petroleum\n  amount 300000 barrels\n"
+                   "  when 2019-02\n  claim S\n"
+                   "event b\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount about 300000 barrels\n"
+                   "  when 2019-05\n  claim S\n"
+                   "event c\n  from RUS\n  to PRK\n  what refined-petroleum\n  amount 900000 barrels\n"
+                   "  when 2019-12..2020-01\n  claim S\n"
+                   "event d\n  from PRK\n  to CHN\n  what coal\n  amount unknown\n  when 2017-08\n  claim S\n");
     const casus_sanctions_finding *f = finding(r, "a", "S/RES/2397 (2017)", "5", NULL);
     cr_assert_not_null(f);
     cr_expect_eq(f->truth, CASUS_UNKNOWN, "300,000 certain barrels of 500,000: not shown exceeded");
@@ -774,29 +786,6 @@ Test(sanctions_check, a_cap_not_shown_exceeded_is_not_decidable_and_straddling_d
     casus_sanctions_report_free(r);
     casus_events_free(ev);
     casus_sanctions_free(s);
-}
-
-static const casus_sanctions_total *total(const casus_sanctions_report *r, const char *symbol, const char *unit,
-                                          int y, int m, int d)
-{
-    for (size_t i = 0; i < r->n_totals; i++) {
-        const casus_sanctions_total *t = &r->totals[i];
-        if (strcmp(t->resolution->symbol, symbol) == 0 && strcmp(t->unit, unit) == 0 &&
-            t->period_lo == casus_day_from_ymd(y, m, d))
-            return t;
-    }
-    return NULL;
-}
-
-static casus_sanctions_report *check_text(casus_sanctions *s, casus_events **ev, const char *text)
-{
-    *ev = new_events();
-    casus_error err;
-    cr_assert_eq(casus_events_load_text(*ev, "x.events", text, strlen(text), &err), CASUS_OK, "%d:%d: %s", err.line,
-                 err.col, err.message);
-    casus_sanctions_report *r = NULL;
-    cr_assert_eq(casus_sanctions_check(s, *ev, &r, NULL), CASUS_OK);
-    return r;
 }
 
 Test(sanctions_check, ranges_give_ranges_and_a_total_within_the_cap_is_held)

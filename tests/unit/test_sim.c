@@ -122,8 +122,9 @@ static int ccode_of(casus_world *w, const char *abb)
     return casus_world_state_by_abb(w, abb)->ccode;
 }
 
-/* Entry of a state in one trial: its day, or -1 when it did not join. */
-static double entry_of(const casus_sim *sim, uint64_t seed, uint64_t trial, int ccode, int *side, uint64_t *draws)
+/* A state's entry in one trial into *out: false when it did not join. */
+static bool trial_entry(const casus_sim *sim, uint64_t seed, uint64_t trial, int ccode, casus_sim_entry *out,
+                        uint64_t *draws)
 {
     casus_sim_entry e[CASUS_SIM_MAX_STATES];
     size_t n;
@@ -131,11 +132,21 @@ static double entry_of(const casus_sim *sim, uint64_t seed, uint64_t trial, int 
     cr_assert_eq(casus_sim_trial(sim, seed, trial, e, CASUS_SIM_MAX_STATES, &n, draws, &err), CASUS_OK);
     for (size_t i = 0; i < n; i++)
         if (e[i].ccode == ccode) {
-            if (side)
-                *side = e[i].side;
-            return e[i].day;
+            *out = e[i];
+            return true;
         }
-    return -1;
+    return false;
+}
+
+/* Entry of a state in one trial: its day, or -1 when it did not join. */
+static double entry_of(const casus_sim *sim, uint64_t seed, uint64_t trial, int ccode, int *side, uint64_t *draws)
+{
+    casus_sim_entry e;
+    if (!trial_entry(sim, seed, trial, ccode, &e, draws))
+        return -1;
+    if (side)
+        *side = e.side;
+    return e.day;
 }
 
 /* |p_hat - p| within 4 standard errors of a proportion over n trials. */
@@ -382,23 +393,18 @@ static uint64_t prk_joins(casus_world *w, const char *params, const char *date, 
     uint64_t joined = 0;
     *by_art4 = 0;
     for (uint64_t k = 0; k < n; k++) {
-        casus_sim_entry e[CASUS_SIM_MAX_STATES];
-        size_t ne;
-        casus_error err;
-        cr_assert_eq(casus_sim_trial(sim, 20240806, k, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
-        for (size_t i = 0; i < ne; i++) {
-            if (e[i].ccode != prk)
-                continue;
-            joined++;
-            if (e[i].cause == CASUS_SIM_CAUSE_OBLIGATION) {
-                cr_assert_not_null(e[i].obligation);
-                cr_expect_str_eq(e[i].obligation->treaty->id, "rus-prk-2024");
-                cr_expect_str_eq(e[i].obligation->article->number, "4");
-                cr_expect(e[i].day >= in_force, "PRK brought in by Art. 4 on day %.1f, before it was in force (day %.0f)",
-                          e[i].day, in_force);
-                cr_expect_eq(e[i].side, 2, "Art. 4 pulls PRK to Russia's side (the target's, side 2)");
-                (*by_art4)++;
-            }
+        casus_sim_entry e;
+        if (!trial_entry(sim, 20240806, k, prk, &e, NULL))
+            continue;
+        joined++;
+        if (e.cause == CASUS_SIM_CAUSE_OBLIGATION) {
+            cr_assert_not_null(e.obligation);
+            cr_expect_str_eq(e.obligation->treaty->id, "rus-prk-2024");
+            cr_expect_str_eq(e.obligation->article->number, "4");
+            cr_expect(e.day >= in_force, "PRK brought in by Art. 4 on day %.1f, before it was in force (day %.0f)",
+                      e.day, in_force);
+            cr_expect_eq(e.side, 2, "Art. 4 pulls PRK to Russia's side (the target's, side 2)");
+            (*by_art4)++;
         }
     }
     casus_sim_free(sim);
@@ -462,18 +468,13 @@ static uint64_t frn_entries(const char *extra, const casus_jm_params *p, uint64_
     *last_oblig = -1;
     *n_event = 0;
     for (uint64_t k = 0; k < n; k++) {
-        casus_sim_entry e[CASUS_SIM_MAX_STATES];
-        size_t ne;
-        casus_error err;
-        cr_assert_eq(casus_sim_trial(sim, 17, k, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
-        for (size_t i = 0; i < ne; i++) {
-            if (e[i].ccode != frn)
-                continue;
-            joined++;
-            if (e[i].cause == CASUS_SIM_CAUSE_OBLIGATION && e[i].day > *last_oblig)
-                *last_oblig = e[i].day;
-            *n_event += e[i].cause == CASUS_SIM_CAUSE_EVENT;
-        }
+        casus_sim_entry e;
+        if (!trial_entry(sim, 17, k, frn, &e, NULL))
+            continue;
+        joined++;
+        if (e.cause == CASUS_SIM_CAUSE_OBLIGATION && e.day > *last_oblig)
+            *last_oblig = e.day;
+        *n_event += e.cause == CASUS_SIM_CAUSE_EVENT;
     }
     casus_sim_free(sim);
     casus_scenario_free(sc);
@@ -539,14 +540,11 @@ Test(sim, treaty_in_force_event)
     int frn = ccode_of(w, "FRN");
     uint64_t by_oblig = 0;
     for (uint64_t k = 0; k < 2000; k++) {
-        casus_sim_entry e[CASUS_SIM_MAX_STATES];
-        size_t ne;
-        cr_assert_eq(casus_sim_trial(sim, 23, k, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
-        for (size_t i = 0; i < ne; i++)
-            if (e[i].ccode == frn && e[i].cause == CASUS_SIM_CAUSE_OBLIGATION) {
-                by_oblig++;
-                cr_expect(e[i].day >= 50, "FRN pulled by the pact on day %.1f, before the event's day 50", e[i].day);
-            }
+        casus_sim_entry e;
+        if (trial_entry(sim, 23, k, frn, &e, NULL) && e.cause == CASUS_SIM_CAUSE_OBLIGATION) {
+            by_oblig++;
+            cr_expect(e.day >= 50, "FRN pulled by the pact on day %.1f, before the event's day 50", e.day);
+        }
     }
     /* P(join in days 50-100 at 0.02) = 1 - e^-1 = 0.63 */
     within_4se((double)by_oblig / 2000, 1 - exp(-0.02 * 50), 2000, "P(FRN joins once the pact is in force)");
@@ -565,18 +563,13 @@ Test(sim, deployment_makes_a_belligerent)
     casus_sim *sim = compile(w, sc, &p, 1);
     int spn = ccode_of(w, "SPN");
     for (uint64_t k = 0; k < 200; k++) {
-        casus_sim_entry e[CASUS_SIM_MAX_STATES];
-        size_t ne;
-        casus_error err;
-        cr_assert_eq(casus_sim_trial(sim, 29, k, e, CASUS_SIM_MAX_STATES, &ne, NULL, &err), CASUS_OK);
-        bool found = false;
-        for (size_t i = 0; i < ne; i++)
-            if (e[i].ccode == spn) {
-                found = true;
-                cr_expect(e[i].side == 2 && e[i].day == 4 && e[i].cause == CASUS_SIM_CAUSE_EVENT,
-                          "SPN: side %d, day %.2f, cause %d", e[i].side, e[i].day, e[i].cause);
-            }
-        cr_expect(found, "trial %llu: the deployment did not make SPN a belligerent", (unsigned long long)k);
+        casus_sim_entry e;
+        if (!trial_entry(sim, 29, k, spn, &e, NULL)) {
+            cr_expect_fail("trial %llu: the deployment did not make SPN a belligerent", (unsigned long long)k);
+            continue;
+        }
+        cr_expect(e.side == 2 && e.day == 4 && e.cause == CASUS_SIM_CAUSE_EVENT, "SPN: side %d, day %.2f, cause %d",
+                  e.side, e.day, e.cause);
     }
     casus_sim_free(sim);
     casus_scenario_free(sc);
